@@ -1,0 +1,35 @@
+import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AppConfig, CoreModule } from '@app/core';
+import { QueueModule } from '@app/queue';
+import { AuthGuard, TenancyModule } from '@app/tenancy';
+import { SCHEMA } from './schema';
+import { WORKER_MODULES } from './worker.module';
+
+type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+/** The domain modules served over HTTP. Later modules add themselves here. */
+export const DOMAIN_MODULES: Importable[] = [];
+
+/**
+ * The HTTP application. Guards run in registration order: authentication first, then the
+ * rate limiter (which needs the project), so no route can skip either.
+ */
+@Module({})
+export class ApiModule {
+  static register(config: AppConfig, extra: Importable[] = []): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot(config, SCHEMA),
+        TenancyModule,
+        QueueModule,
+        ...DOMAIN_MODULES,
+        // ROLE=all (the embedded default) runs the job processors in the API process.
+        ...(config.runsWorker ? WORKER_MODULES : []),
+        ...extra,
+      ],
+      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+
+/** A dependency or local condition readiness depends on. `check` returns null when healthy, else why not. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<string | null> | string | null;
+}
+
+@Injectable()
+export class HealthService {
+  private readonly checks: ReadinessCheck[] = [];
+  private draining = false;
+  readonly startedAt = Date.now();
+
+  register(check: ReadinessCheck): void {
+    this.checks.push(check);
+  }
+
+  /** Called on SIGTERM: readiness turns 503 so load balancers stop routing here first. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+    const results: Record<string, string> = {};
+    if (this.draining) results.shutdown = 'draining';
+    await Promise.all(
+      this.checks.map(async ({ name, check }) => {
+        try {
+          const problem = await withTimeout(Promise.resolve(check()), 1_000);
+          results[name] = problem ?? 'ok';
+        } catch (error) {
+          results[name] = `unavailable: ${(error as Error).message}`;
+        }
+      }),
+    );
+    const ready = Object.values(results).every((v) => v === 'ok');
+    return { ready, checks: results };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,4 @@
+import { Foundation1795619668262 } from './1795619668262-Foundation';
+
+/** Every migration, in order. A test checks that each file in this folder is listed here. */
+export const MIGRATIONS = [Foundation1795619668262];

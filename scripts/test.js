@@ -1,0 +1,63 @@
+'use strict';
+/**
+ * `npm test`: every suite against real Postgres and Redis.
+ * Starts the services when they are not reachable (see scripts/services.js), creates a fresh
+ * database whose name contains "test" and a fresh Redis key prefix for this run, migrates it,
+ * runs jest with any extra arguments, then drops the database and the run's Redis keys.
+ */
+const { spawnSync } = require('node:child_process');
+const { join } = require('node:path');
+const { ensurePostgres, ensureRedis, createDatabase, dropDatabase, log } = require('./services');
+const { runMigrations } = require('./migration');
+
+async function cleanupRedis(url, prefix) {
+  const Redis = require('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const [adminUrl, redisUrl] = await Promise.all([ensurePostgres(), ensureRedis()]);
+  const runId = `${Date.now().toString(36)}_${process.pid}`;
+  const database = `vp_test_${runId}`;
+  const prefix = `vp_test_${runId}`;
+  const databaseUrl = await createDatabase(adminUrl, database);
+  log(`database ${database}, redis prefix ${prefix}`);
+  let status = 1;
+  try {
+    runMigrations(databaseUrl);
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      TEST_ADMIN_DATABASE_URL: adminUrl,
+      LOG_LEVEL: process.env.LOG_LEVEL || 'fatal',
+      DEMO_PROJECT: 'false',
+      DOCS_ENABLED: 'true',
+    };
+    const jest = join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
+    status = spawnSync(process.execPath, [jest, ...args], { stdio: 'inherit', env }).status ?? 1;
+  } finally {
+    await dropDatabase(adminUrl, database).catch((e) => log(`could not drop ${database}: ${e.message}`));
+    await cleanupRedis(redisUrl, prefix).catch((e) => log(`could not clean redis: ${e.message}`));
+  }
+  process.exit(status);
+}
+
+main().catch((error) => {
+  log(error.stack || error.message);
+  process.exit(1);
+});
