@@ -1,4 +1,11 @@
-import { ItemReference, ItemSelector, itemMatches, Metadata, OrderInput, OrderItemInput } from './order-items';
+import {
+  ItemReference,
+  ItemSelector,
+  itemMatches,
+  Metadata,
+  OrderInput,
+  OrderItemInput,
+} from './order-items';
 
 /**
  * Discount maths: integer cents in, integer cents out, no I/O. The order fields follow the
@@ -7,9 +14,7 @@ import { ItemReference, ItemSelector, itemMatches, Metadata, OrderInput, OrderIt
  */
 
 export type ItemsEffect =
-  | 'APPLY_TO_ITEMS'
-  | 'APPLY_TO_ITEMS_PROPORTIONALLY'
-  | 'APPLY_TO_ITEMS_BY_QUANTITY';
+  'APPLY_TO_ITEMS' | 'APPLY_TO_ITEMS_PROPORTIONALLY' | 'APPLY_TO_ITEMS_BY_QUANTITY';
 
 export interface AmountDiscount {
   type: 'AMOUNT';
@@ -249,7 +254,9 @@ function applyItemsEffect(
     return;
   }
   let capLeft =
-    discount.type === 'PERCENT' && discount.amount_limit !== null && discount.amount_limit !== undefined
+    discount.type === 'PERCENT' &&
+    discount.amount_limit !== null &&
+    discount.amount_limit !== undefined
       ? cents(discount.amount_limit)
       : Number.POSITIVE_INFINITY;
   for (const line of lines) {
@@ -272,7 +279,12 @@ function applyItemsEffect(
 }
 
 /** Splits `amountOff` over lines by their remaining amounts (largest remainder, ties by position). */
-function distributeProportionally(calc: Calculation, lines: Line[], amountOff: number, taken: Taken) {
+function distributeProportionally(
+  calc: Calculation,
+  lines: Line[],
+  amountOff: number,
+  taken: Taken,
+) {
   const remaining = lines.map((l) => calc.lineRemaining(l));
   const pool = remaining.reduce((a, b) => a + b, 0);
   const total = Math.min(amountOff, pool, calc.remainingTotal());
@@ -339,7 +351,12 @@ function applyUnit(calc: Calculation, spec: UnitSpec, taken: Taken) {
     const isSku = Boolean(spec.sku) || target.startsWith('sku_');
     line = {
       src: isSku
-        ? { sku_id: target, related_object: 'sku', sku: spec.sku ?? null, product: spec.product ?? null }
+        ? {
+            sku_id: target,
+            related_object: 'sku',
+            sku: spec.sku ?? null,
+            product: spec.product ?? null,
+          }
         : { product_id: target, related_object: 'product', product: spec.product ?? null },
       quantity: 0,
       price,
@@ -377,7 +394,10 @@ function phaseOf(entry: StackEntry): number {
  * (2) order-level discounts, (3) gift credits (payment of what is left). Each entry sees the
  * order as the previous ones left it and is capped so that no total goes below zero.
  */
-export function calculateOrder(order: OrderInput, stack: readonly StackEntry[] = []): CalculationResult {
+export function calculateOrder(
+  order: OrderInput,
+  stack: readonly StackEntry[] = [],
+): CalculationResult {
   const calc = new Calculation(order);
   const applications: StackApplication[] = new Array(stack.length);
   const sequence = stack

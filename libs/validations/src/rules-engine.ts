@@ -157,8 +157,7 @@ export interface RuleSetProblem {
 }
 
 export type CompileResult =
-  | { ok: true; ruleSet: CompiledRuleSet }
-  | { ok: false; problem: RuleSetProblem };
+  { ok: true; ruleSet: CompiledRuleSet } | { ok: false; problem: RuleSetProblem };
 
 class CompileFailure extends Error {
   constructor(readonly problem: RuleSetProblem) {
@@ -184,7 +183,8 @@ function compileConditions(
   path: string,
 ): CompiledCondition[] {
   if (raw === undefined || raw === null) return [];
-  if (!isPlainObject(raw)) fail(`${path}.conditions`, `conditions of rule ${name} must be an object`);
+  if (!isPlainObject(raw))
+    fail(`${path}.conditions`, `conditions of rule ${name} must be an object`);
   const out: CompiledCondition[] = [];
   for (const [opName, rawValues] of Object.entries(raw)) {
     const operator = (OPERATOR_ALIASES as Record<string, Operator | undefined>)[opName];
@@ -208,7 +208,8 @@ function compileConditions(
     }
     if (values.length === 0) fail(where, `operator ${opName} of rule ${name} needs a value`);
     if (ORDERING.includes(operator)) {
-      if (values.length !== 1) fail(where, `operator ${opName} of rule ${name} takes exactly one value`);
+      if (values.length !== 1)
+        fail(where, `operator ${opName} of rule ${name} takes exactly one value`);
       if (spec.kind === 'number' || spec.kind === 'any') {
         if (typeof values[0] !== 'number' || !Number.isFinite(values[0])) {
           fail(where, `operator ${opName} of rule ${name} needs a number`);
@@ -218,7 +219,10 @@ function compileConditions(
     if (TEXT.includes(operator) && values.some((v) => typeof v !== 'string')) {
       fail(where, `operator ${opName} of rule ${name} needs strings`);
     }
-    if (spec.kind === 'number' && values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+    if (
+      spec.kind === 'number' &&
+      values.some((v) => typeof v !== 'number' || !Number.isFinite(v))
+    ) {
       fail(where, `rule ${name} compares numbers; got ${JSON.stringify(values)}`);
     }
     if (spec.kind === 'string' && EQUALITY.includes(operator)) {
@@ -229,7 +233,10 @@ function compileConditions(
         const ok =
           (typeof v === 'string' && v !== '') ||
           (isPlainObject(v) &&
-            (v.object === undefined || v.object === null || v.object === 'product' || v.object === 'sku') &&
+            (v.object === undefined ||
+              v.object === null ||
+              v.object === 'product' ||
+              v.object === 'sku') &&
             ((typeof v.id === 'string' && v.id !== '') ||
               (typeof v.source_id === 'string' && v.source_id !== '')));
         if (!ok) {
@@ -278,10 +285,12 @@ function compileSet(
     }
     const referenced = logicKeys(logic);
     for (const key of referenced) {
-      if (!rules.has(key)) fail(`${path}.logic`, `logic refers to rule ${key}, which is not defined`);
+      if (!rules.has(key))
+        fail(`${path}.logic`, `logic refers to rule ${key}, which is not defined`);
     }
     for (const key of rules.keys()) {
-      if (!referenced.has(key)) fail(`${path}.${key}`, `rule ${key} is not used by logic "${rawLogic}"`);
+      if (!referenced.has(key))
+        fail(`${path}.${key}`, `rule ${key} is not used by logic "${rawLogic}"`);
     }
   } else if (rules.size > 0) {
     // No logic: every rule must hold, in key order.
@@ -509,7 +518,9 @@ function actualValue(rule: CompiledRule, ctx: RuleContext, itemCtx?: ItemContext
     case 'order.items.amount':
       return itemCtx ? lineAmount(itemCtx.item) : undefined;
     case 'order.items.metadata':
-      return itemCtx ? metadataValue(itemCtx.item.metadata ?? itemCtx.item.product?.metadata, rule.property!) : undefined;
+      return itemCtx
+        ? metadataValue(itemCtx.item.metadata ?? itemCtx.item.product?.metadata, rule.property!)
+        : undefined;
     default:
       return undefined;
   }

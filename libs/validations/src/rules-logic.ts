@@ -9,8 +9,7 @@
  *   KEY    := [1-9][0-9]*
  */
 export type LogicNode =
-  | { kind: 'ref'; key: string }
-  | { kind: 'and' | 'or'; left: LogicNode; right: LogicNode };
+  { kind: 'ref'; key: string } | { kind: 'and' | 'or'; left: LogicNode; right: LogicNode };
 
 export class LogicSyntaxError extends Error {
   constructor(
@@ -63,7 +62,12 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-const describe = (t: Token) => (t.type === 'key' ? `rule key ${t.value}` : t.type === 'end' ? 'end of logic' : `"${t.type === 'lparen' ? '(' : t.type === 'rparen' ? ')' : t.type}"`);
+const describe = (t: Token) =>
+  t.type === 'key'
+    ? `rule key ${t.value}`
+    : t.type === 'end'
+      ? 'end of logic'
+      : `"${t.type === 'lparen' ? '(' : t.type === 'rparen' ? ')' : t.type}"`;
 
 /** Parses a logic expression or throws LogicSyntaxError (and nothing else). */
 export function parseLogic(source: string): LogicNode {
@@ -110,13 +114,19 @@ export function parseLogic(source: string): LogicNode {
       at++;
       return inner;
     }
-    throw new LogicSyntaxError(`expected a rule key or "(" but found ${describe(token)}`, token.pos);
+    throw new LogicSyntaxError(
+      `expected a rule key or "(" but found ${describe(token)}`,
+      token.pos,
+    );
   };
 
   const tree = expr(0);
   const rest = peek();
   if (rest.type !== 'end') {
-    throw new LogicSyntaxError(`unexpected ${describe(rest)} after a complete expression`, rest.pos);
+    throw new LogicSyntaxError(
+      `unexpected ${describe(rest)} after a complete expression`,
+      rest.pos,
+    );
   }
   return tree;
 }

@@ -20,7 +20,8 @@ export interface ValidityWindow {
   validity_hours?: { daily?: DailyHours[] | null } | null;
 }
 
-export type ValidityStatus = 'ok' | 'voucher_not_active' | 'voucher_expired' | 'voucher_not_active_now';
+export type ValidityStatus =
+  'ok' | 'voucher_not_active' | 'voucher_expired' | 'voucher_not_active_now';
 
 export interface IsoDuration {
   years: number;
@@ -39,7 +40,8 @@ const DURATION =
 export function parseIsoDuration(text: string | null | undefined): IsoDuration | null {
   if (typeof text !== 'string' || text.length > 64) return null;
   const m = DURATION.exec(text.trim().toUpperCase());
-  if (!m || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T')) return null;
+  if (!m || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T'))
+    return null;
   const n = (i: number) => (m[i] ? Number(m[i]) : 0);
   const d = {
     years: n(1),
@@ -74,7 +76,12 @@ function approxMs(d: IsoDuration): number {
 }
 
 /** Whether `now` falls in an active `duration` at the start of some `interval` since `start`. */
-export function inTimeframe(start: Date, interval: IsoDuration, duration: IsoDuration, now: Date): boolean {
+export function inTimeframe(
+  start: Date,
+  interval: IsoDuration,
+  duration: IsoDuration,
+  now: Date,
+): boolean {
   if (now < start) return false;
   const step = approxMs(interval);
   let k = Math.floor((now.getTime() - start.getTime()) / step);
@@ -99,7 +106,8 @@ function inDailyHours(entry: DailyHours, now: Date): boolean {
   const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
   const today = now.getUTCDay();
   const yesterday = (today + 6) % 7;
-  const days = entry.days_of_week && entry.days_of_week.length ? entry.days_of_week : [0, 1, 2, 3, 4, 5, 6];
+  const days =
+    entry.days_of_week && entry.days_of_week.length ? entry.days_of_week : [0, 1, 2, 3, 4, 5, 6];
   if (start < end) return days.includes(today) && minute >= start && minute < end;
   // Past midnight: the evening part belongs to the listed day, the morning part to the next.
   return (days.includes(today) && minute >= start) || (days.includes(yesterday) && minute < end);
@@ -160,8 +168,10 @@ export function validityWindowProblems(window: ValidityWindow): string[] {
     if (!start) problems.push('validity_timeframe needs start_date');
   }
   (window.validity_hours?.daily ?? []).forEach((entry, i) => {
-    if (minutesOf(entry.start_time) === null) problems.push(`validity_hours.daily[${i}].start_time must be HH:mm`);
-    if (minutesOf(entry.expiration_time) === null) problems.push(`validity_hours.daily[${i}].expiration_time must be HH:mm`);
+    if (minutesOf(entry.start_time) === null)
+      problems.push(`validity_hours.daily[${i}].start_time must be HH:mm`);
+    if (minutesOf(entry.expiration_time) === null)
+      problems.push(`validity_hours.daily[${i}].expiration_time must be HH:mm`);
     if ((entry.days_of_week ?? []).some((d) => !Number.isInteger(d) || d < 0 || d > 6)) {
       problems.push(`validity_hours.daily[${i}].days_of_week must hold integers 0 to 6`);
     }
