@@ -8,6 +8,7 @@ import {
   ruleSetNeedsCounters,
   ruleSetNeedsCustomer,
 } from './rules-engine';
+import { OrderInput, OrderItemInput } from './order-items';
 
 function compile(rules: unknown, error?: unknown): CompiledRuleSet {
   const result = compileRuleSet(rules, error);
@@ -28,11 +29,11 @@ const rule = (name: string, conditions: Record<string, unknown[]>, extra: object
   ...extra,
 });
 
-const order = (amount: number, items: object[] = [], metadata: object = {}) => ({
-  amount,
-  items,
-  metadata,
-});
+const order = (
+  amount: number,
+  items: OrderItemInput[] = [],
+  metadata: Record<string, unknown> = {},
+): OrderInput => ({ amount, items, metadata });
 
 describe('rules engine: compile (validation at creation)', () => {
   it('accepts the contract example shape', () => {
