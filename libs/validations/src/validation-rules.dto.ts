@@ -29,14 +29,8 @@ const RULES_EXAMPLE = {
   logic: '1 and 2',
 };
 
-export class UpdateValidationRuleDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
+/** Fields shared by create and update; `name` is declared by each, as its rules differ. */
+class ValidationRuleFieldsDto {
   @ApiPropertyOptional({
     description: 'Numbered rules plus `logic` (and/or/parentheses); see docs/validation-rules.md',
     example: RULES_EXAMPLE,
@@ -70,12 +64,21 @@ export class UpdateValidationRuleDto {
   context_type?: string;
 }
 
-export class CreateValidationRuleDto extends UpdateValidationRuleDto {
+export class CreateValidationRuleDto extends ValidationRuleFieldsDto {
   @ApiProperty({ maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
-  declare name: string;
+  name: string;
+}
+
+export class UpdateValidationRuleDto extends ValidationRuleFieldsDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
 }
 
 /** Both shapes: the spec's `{related_object_type, related_object_id}` and the SDK's `{voucher|campaign|promotion_tier}`. */
