@@ -371,6 +371,18 @@ describe('rules engine: evaluation', () => {
     expect(evaluateRuleSet(set, { customer: { source_id: 'c3' } }).passed).toBe(false);
   });
 
+  it('redemption.metadata reads the request metadata', () => {
+    const set = compile({
+      '1': rule('redemption.metadata', { $is: ['pos'] }, { property: 'channel' }),
+      logic: '1',
+    });
+    expect(evaluateRuleSet(set, { metadata: { channel: 'pos' } }).passed).toBe(true);
+    expect(evaluateRuleSet(set, { metadata: { channel: 'web' } })).toMatchObject({
+      passed: false,
+      violation: { key: 'redemption_rules_violated' },
+    });
+  });
+
   it('redemption counters count this redemption too', () => {
     const set = compile({
       '1': rule('redemption.count.per_customer', { $less_than_or_equal: [1] }),

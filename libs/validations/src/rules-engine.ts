@@ -100,6 +100,13 @@ export const RULE_SPECS: Record<string, RuleSpec> = {
     operators: NUMERIC,
     needsCustomer: true,
   },
+  'redemption.metadata': {
+    category: 'redemption',
+    scope: 'top',
+    kind: 'any',
+    operators: ANYTHING,
+    needsProperty: true,
+  },
   // Per-item rules: only inside the nested `rules` of order.items.any / every / none.
   'order.items.quantity': { category: 'order', scope: 'item', kind: 'number', operators: NUMERIC },
   'order.items.price': { category: 'order', scope: 'item', kind: 'number', operators: NUMERIC },
@@ -383,7 +390,7 @@ export interface RuleContext {
   order?: OrderInput | null;
   customer?: CustomerContext | null;
   redemptions?: RedemptionCounters | null;
-  /** Redemption metadata from the request (reserved for redemption.metadata rules). */
+  /** The validation/redemption request's own metadata (read by redemption.metadata). */
   metadata?: Metadata | null;
 }
 
@@ -511,6 +518,8 @@ function actualValue(rule: CompiledRule, ctx: RuleContext, itemCtx?: ItemContext
       return prior(ctx.redemptions?.perCustomer);
     case 'redemption.count.per_customer.per_day':
       return prior(ctx.redemptions?.perCustomerToday);
+    case 'redemption.metadata':
+      return metadataValue(ctx.metadata, rule.property!);
     case 'order.items.quantity':
       return itemCtx ? (itemCtx.item.quantity ?? 1) : undefined;
     case 'order.items.price':
@@ -619,7 +628,7 @@ export function ruleSetNeedsCustomer(set: CompiledRuleSet): boolean {
 /** Whether the set reads redemption counters (so the caller knows to count, in its transaction). */
 export function ruleSetNeedsCounters(set: CompiledRuleSet): boolean {
   for (const rule of set.rules.values()) {
-    if (rule.spec.category === 'redemption') return true;
+    if (rule.name.startsWith('redemption.count.')) return true;
     if (rule.nested && ruleSetNeedsCounters(rule.nested)) return true;
   }
   return false;
