@@ -14,7 +14,7 @@ describe('ValidationRulesService.rulesFor on real Postgres (integration)', () =>
   });
   afterAll(() => t.close());
 
-  it('returns the compiled rule sets of a voucher and its campaign, once each, never another project's', async () => {
+  it('returns the compiled rule sets of a voucher and its campaign, once each, never from another project', async () => {
     const minAmount = await rules.create(projectId, {
       name: 'min amount',
       rules: {
