@@ -58,12 +58,15 @@ export class ValidationRulesRepository {
     return this.rules(em).findOneBy({ projectId, id });
   }
 
-  /** Holds the rule against a concurrent delete until the transaction ends. */
-  lockRuleShared(projectId: string, id: string, em: EntityManager) {
+  /**
+   * Locks the rule until the transaction ends: `share` holds it against a concurrent delete
+   * (assignments), `update` also serialises writers of the rule itself.
+   */
+  lockRule(projectId: string, id: string, mode: 'share' | 'update', em: EntityManager) {
     return this.rules(em)
       .createQueryBuilder('r')
       .where('r.projectId = :projectId AND r.id = :id', { projectId, id })
-      .setLock('pessimistic_read')
+      .setLock(mode === 'share' ? 'pessimistic_read' : 'pessimistic_write')
       .getOne();
   }
 

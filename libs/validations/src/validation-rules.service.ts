@@ -1,5 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { isoOrNull, listEnvelope, newId, paging, parseOrder, TransactionRunner } from '@app/core';
+import {
+  isoOrNull,
+  listEnvelope,
+  ListQueryDto,
+  newId,
+  paging,
+  parseOrder,
+  TransactionRunner,
+} from '@app/core';
 import { RELATED_OBJECT_RESOLVER, RelatedObjectResolver } from './related-object-resolver';
 import { CompiledRuleSet, compileRuleSet } from './rules-engine';
 import {
@@ -15,7 +23,6 @@ import {
 } from './validation-rules.dto';
 import { ValidationRuleErrors } from './validation-rules.errors';
 import { RuleSortField, ValidationRulesRepository } from './validation-rules.repository';
-import { ListQueryDto } from '@app/core';
 
 const DEFAULT_APPLICABLE_TO = { included_all: false, included: [], excluded: [] };
 
@@ -99,7 +106,7 @@ export class ValidationRulesService {
 
   async update(projectId: string, id: string, dto: UpdateValidationRuleDto) {
     return this.tx.run(async (em) => {
-      const current = await this.repository.lockRuleShared(projectId, id, em);
+      const current = await this.repository.lockRule(projectId, id, 'update', em);
       if (!current) throw ValidationRuleErrors.notFound(id);
       const rules = dto.rules ?? current.rules;
       const error = dto.error !== undefined ? dto.error : current.error;
@@ -112,8 +119,7 @@ export class ValidationRulesService {
       if (dto.type !== undefined) patch.type = dto.type;
       if (dto.context_type !== undefined) patch.contextType = dto.context_type;
       await this.repository.updateRule(projectId, id, patch, em);
-      const updated = await this.repository.findRule(projectId, id, em);
-      return serializeRule(updated!);
+      return serializeRule(Object.assign(current, patch));
     });
   }
 
@@ -167,7 +173,7 @@ export class ValidationRulesService {
   ) {
     const target = await this.target(projectId, dto);
     return this.tx.run(async (em) => {
-      if (!(await this.repository.lockRuleShared(projectId, ruleId, em))) {
+      if (!(await this.repository.lockRule(projectId, ruleId, 'share', em))) {
         throw ValidationRuleErrors.notFound(ruleId);
       }
       const row = Object.assign(new ValidationRuleAssignmentEntity(), {
