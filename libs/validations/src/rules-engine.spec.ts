@@ -174,6 +174,14 @@ describe('rules engine: compile (validation at creation)', () => {
     ).toContain('unknown operator');
   });
 
+  it('accepts a lone numeric logic key', () => {
+    const set = compile({ '1': rule('order.amount', { $more_than: [10] }), logic: 1 });
+    expect(evaluateRuleSet(set, { order: order(15) }).passed).toBe(true);
+    expect(problem({ '1': rule('order.amount', { $is: [1] }), logic: true }).message).toBe(
+      'logic must be a string',
+    );
+  });
+
   it('defaults missing logic to all rules joined by and', () => {
     const set = compile({
       '1': rule('order.amount', { $more_than: [10] }),

@@ -278,7 +278,8 @@ function compileSet(
     if (rules.size >= MAX_RULES_PER_SET) fail(path, `more than ${MAX_RULES_PER_SET} rules`);
     rules.set(key, compileRule(value, `${path}.${key}`, scope, depth));
   }
-  const rawLogic = raw.logic;
+  // JavaScript clients sometimes send a lone key as a number (`logic: 1`).
+  const rawLogic = typeof raw.logic === 'number' ? String(raw.logic) : raw.logic;
   let logic: LogicNode | null = null;
   if (rawLogic !== undefined && rawLogic !== null && rawLogic !== '') {
     if (typeof rawLogic !== 'string') fail(`${path}.logic`, 'logic must be a string');
