@@ -1,5 +1,6 @@
 import { Foundation1795619668262 } from './1795619668262-Foundation';
 import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
+import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaigns';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
-export const MIGRATIONS = [Foundation1795619668262, AsyncActions1795620088745];
+export const MIGRATIONS = [Foundation1795619668262, AsyncActions1795620088745, VouchersCampaigns1795620271739];

@@ -5,12 +5,13 @@ import { AppConfig, CoreModule } from '@app/core';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
+import { VouchersHttpModule } from './vouchers/vouchers-http.module';
 import { WORKER_MODULES } from './worker.module';
 
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** The domain modules served over HTTP. Later modules add themselves here. */
-export const DOMAIN_MODULES: Importable[] = [AsyncActionsModule];
+export const DOMAIN_MODULES: Importable[] = [AsyncActionsModule, VouchersHttpModule];
 
 /**
  * The HTTP application. Guards run in registration order: authentication first, then the
