@@ -112,6 +112,16 @@ export async function configureHttpApp(
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // The SDK sends `Content-Type: application/json` on every request, including a DELETE
+    // without a body: a request with no body has nothing to parse, whatever its content type.
+    const length = request.headers['content-length'];
+    if (
+      (length === undefined || length === '0') &&
+      request.headers['transfer-encoding'] === undefined &&
+      request.headers['content-type'] !== undefined
+    ) {
+      delete request.headers['content-type'];
+    }
     done();
   });
   // Nest installs Fastify's error handler itself and routes it through the global
