@@ -6,12 +6,17 @@ import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
 import { ValidationRulesApiModule } from './validation-rules/validation-rules-api.module';
+import { VouchersHttpModule } from './vouchers/vouchers-http.module';
 import { WORKER_MODULES } from './worker.module';
 
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** The domain modules served over HTTP. Later modules add themselves here. */
-export const DOMAIN_MODULES: Importable[] = [AsyncActionsModule, ValidationRulesApiModule];
+export const DOMAIN_MODULES: Importable[] = [
+  AsyncActionsModule,
+  ValidationRulesApiModule,
+  VouchersHttpModule,
+];
 
 /**
  * The HTTP application. Guards run in registration order: authentication first, then the

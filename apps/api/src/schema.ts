@@ -2,6 +2,7 @@ import { AsyncActionEntity } from '@app/async-actions';
 import type { SchemaDefinition } from '@app/core';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
+import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
 import { MIGRATIONS } from '../../../migrations';
 
 /** Every entity of every module, and every migration, in one registry used by all entry points. */
@@ -11,6 +12,9 @@ export const ENTITIES = [
   AsyncActionEntity,
   ValidationRuleEntity,
   ValidationRuleAssignmentEntity,
+  VoucherEntity,
+  CampaignEntity,
+  VoucherTransactionEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };
