@@ -5,6 +5,8 @@
 export interface JobPayloads {
   /** Test-only job exercising the queue itself. */
   'queue.selftest': { value: string };
+  /** POST /v1/orders/import: the raw rows, validated one by one by the job. */
+  'orders.import': { projectId: string; asyncActionId: string; orders: Record<string, unknown>[] };
 }
 
 export type JobName = keyof JobPayloads;
