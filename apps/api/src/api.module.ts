@@ -2,6 +2,8 @@ import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
+import { CustomersModule } from '@app/customers';
+import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
@@ -16,6 +18,8 @@ export const DOMAIN_MODULES: Importable[] = [
   AsyncActionsModule,
   ValidationRulesApiModule,
   VouchersHttpModule,
+  CustomersModule,
+  OrdersModule,
 ];
 
 /**

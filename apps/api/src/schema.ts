@@ -1,5 +1,7 @@
 import { AsyncActionEntity } from '@app/async-actions';
 import type { SchemaDefinition } from '@app/core';
+import { CustomerEntity } from '@app/customers';
+import { OrderEntity } from '@app/orders';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -15,6 +17,8 @@ export const ENTITIES = [
   VoucherEntity,
   CampaignEntity,
   VoucherTransactionEntity,
+  CustomerEntity,
+  OrderEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

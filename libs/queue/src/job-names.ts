@@ -28,6 +28,8 @@ export interface JobPayloads {
     asyncActionId: string;
     force: boolean;
   };
+  /** POST /v1/orders/import: the raw rows, validated one by one by the job. */
+  'orders.import': { projectId: string; asyncActionId: string; orders: Record<string, unknown>[] };
 }
 
 export type JobName = keyof JobPayloads;
