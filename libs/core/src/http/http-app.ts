@@ -110,6 +110,19 @@ export async function configureHttpApp(
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
+  // The SDK sends `Content-Type: application/json` on a DELETE without a body, which
+  // Fastify's JSON parser rejects as an empty JSON body: such a request simply has no body.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const headers = request.headers;
+    if (
+      request.method === 'DELETE' &&
+      headers['transfer-encoding'] === undefined &&
+      (headers['content-length'] === undefined || headers['content-length'] === '0')
+    ) {
+      delete headers['content-type'];
+    }
+    done();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
