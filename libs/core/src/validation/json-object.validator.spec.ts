@@ -17,4 +17,11 @@ describe('isBoundedJsonObject', () => {
     for (let i = 0; i < 12; i++) deep = { d: deep };
     expect(isBoundedJsonObject(deep)).toBe(false);
   });
+
+  it('rejects what jsonb cannot store: NUL and unpaired surrogates, in keys or values', () => {
+    for (const value of [{ a: 'x\u0000' }, { ['k\u0000']: 1 }, { a: '\ud800' }]) {
+      expect(isBoundedJsonObject(value)).toBe(false);
+    }
+    expect(isBoundedJsonObject({ a: '😀' })).toBe(true);
+  });
 });
