@@ -1,10 +1,10 @@
 import { Foundation1795619668262 } from './1795619668262-Foundation';
 import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
-import { CustomersAndOrders1795620449114 } from './1795620449114-CustomersAndOrders';
+import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 
 /** Every migration, in order. A test checks that each file in this folder is listed here. */
 export const MIGRATIONS = [
   Foundation1795619668262,
   AsyncActions1795620088745,
-  CustomersAndOrders1795620449114,
+  CustomersAndOrders1795621766887,
 ];
