@@ -27,7 +27,10 @@ export class AsyncActionsRepository {
     em?: EntityManager,
   ): Promise<void> {
     // jsonb values are bound as parameters; TypeORM's deep-partial type just does not model them.
-    await this.repo(em).update({ projectId, id }, changes as QueryDeepPartialEntity<AsyncActionEntity>);
+    await this.repo(em).update(
+      { projectId, id },
+      changes as QueryDeepPartialEntity<AsyncActionEntity>,
+    );
   }
 
   list(projectId: string, limit: number, endDate?: Date) {

@@ -17,3 +17,4 @@ export * from './pagination/list';
 export * from './redis/redis.module';
 export * from './serialization/serialize';
 export * from './validation/json-object.validator';
+export * from './validation/text.validator';

@@ -57,7 +57,7 @@ export class CustomerEntity {
   @Column({ name: 'address_postal_code', type: 'varchar', length: 64, nullable: true })
   addressPostalCode: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
 
   @Column({ name: 'redemptions_total_redeemed', type: 'int', default: 0 })

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ProjectId } from '@app/tenancy';
 import {
   CreateCustomerDto,
-  CustomerIdParam,
+  IdOrSourceIdParam,
   ListCustomersQueryDto,
   UpdateCustomerDto,
 } from './customers.dto';
@@ -25,14 +25,14 @@ export class CustomersController {
   }
 
   @Get(':id')
-  get(@ProjectId() projectId: string, @Param() params: CustomerIdParam) {
+  get(@ProjectId() projectId: string, @Param() params: IdOrSourceIdParam) {
     return this.customers.get(projectId, params.id);
   }
 
   @Put(':id')
   update(
     @ProjectId() projectId: string,
-    @Param() params: CustomerIdParam,
+    @Param() params: IdOrSourceIdParam,
     @Body() body: UpdateCustomerDto,
   ) {
     return this.customers.update(projectId, params.id, body);
@@ -40,7 +40,7 @@ export class CustomersController {
 
   @Delete(':id')
   @HttpCode(204)
-  delete(@ProjectId() projectId: string, @Param() params: CustomerIdParam): Promise<void> {
+  delete(@ProjectId() projectId: string, @Param() params: IdOrSourceIdParam): Promise<void> {
     return this.customers.delete(projectId, params.id);
   }
 }

@@ -1,33 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsEmail,
   IsIn,
   IsISO8601,
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
-  MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsBoundedJsonObject, ListQueryDto } from '@app/core';
+import { IsBoundedJsonObject, IsEmailAddress, IsText, ListQueryDto } from '@app/core';
 
 export class CustomerAddressDto {
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(255) city?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(255) state?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(255) line_1?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(255) line_2?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(255) country?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(64) postal_code?:
-    string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText(255) city?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText(255) state?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText(255) line_1?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText(255) line_2?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText(255) country?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsText(64) postal_code?: string | null;
 }
 
 /**
@@ -37,27 +28,22 @@ export class CustomerAddressDto {
 export class CustomerFieldsDto {
   @ApiPropertyOptional({ nullable: true, maxLength: 255 })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @IsText(255)
   name?: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: 'bob@example.com' })
   @IsOptional()
-  @IsString()
-  @MaxLength(320)
-  @IsEmail()
+  @IsEmailAddress()
   email?: string | null;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 64 })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsText(64)
   phone?: string | null;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 4096 })
   @IsOptional()
-  @IsString()
-  @MaxLength(4096)
+  @IsText(4096)
   description?: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: '1990-01-31', description: 'YYYY-MM-DD' })
@@ -86,8 +72,7 @@ export class UpdateCustomerDto extends CustomerFieldsDto {
     description: 'Accepted when equal to the stored value; immutable once set',
   })
   @IsOptional()
-  @IsString()
-  @Length(1, 255)
+  @IsText(255, 1)
   source_id?: string | null;
 }
 
@@ -95,8 +80,7 @@ export class UpdateCustomerDto extends CustomerFieldsDto {
 export class CreateCustomerDto extends UpdateCustomerDto {
   @ApiPropertyOptional({ example: 'cust_CSnYd37MXmrbS19XCrghjBsv' })
   @ValidateIf((_: object, value: unknown) => value !== undefined)
-  @IsString()
-  @Length(1, 255)
+  @IsText(255, 1)
   id?: string;
 }
 
@@ -117,9 +101,9 @@ export class DateRangeDto {
 export const CUSTOMER_ORDER_FIELDS = ['created_at', 'updated_at', 'source_id'] as const;
 
 export class ListCustomersQueryDto extends ListQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) city?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(320) email?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(255) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(255) city?: string;
 
   @ApiPropertyOptional({ type: DateRangeDto })
   @IsOptional()
@@ -150,9 +134,8 @@ export class ListCustomersQueryDto extends ListQueryDto {
   override order?: string = undefined;
 }
 
-export class CustomerIdParam {
-  @ApiProperty({ description: 'cust_ id or source_id' })
-  @IsString()
-  @Length(1, 255)
+export class IdOrSourceIdParam {
+  @ApiProperty({ description: 'the resource id (cust_…, ord_…) or its source_id' })
+  @IsText(255, 1)
   id: string;
 }

@@ -2,7 +2,7 @@ import { Errors } from '@app/core';
 import type { OrderItemDto } from './orders.dto';
 
 /** An order item as stored (jsonb): the request's fields, with `amount` filled in. */
-export type StoredOrderItem = Omit<OrderItemDto, never>;
+export type StoredOrderItem = OrderItemDto;
 
 function checkedMoney(value: number, path: string): number {
   if (!Number.isSafeInteger(value)) {

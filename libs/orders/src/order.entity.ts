@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintMoney } from '@app/core';
 import type { StoredOrderItem } from './order-items';
 
@@ -11,6 +11,11 @@ export const ORDER_STATUSES: readonly OrderStatus[] = ['CREATED', 'PAID', 'CANCE
  * and delete-and-reinsert churn on every upsert.
  */
 @Entity({ name: 'orders' })
+@Check('ck_orders_status', `"status" IN ('CREATED', 'PAID', 'CANCELED', 'FULFILLED')`)
+@Check(
+  'ck_orders_amounts',
+  `"amount" >= 0 AND "initial_amount" >= 0 AND "discount_amount" >= 0 AND jsonb_typeof("items") = 'array'`,
+)
 @Index('ux_orders_project_source', ['projectId', 'sourceId'], {
   unique: true,
   where: '"source_id" IS NOT NULL',
@@ -41,7 +46,7 @@ export class OrderEntity {
   @Column({ name: 'discount_amount', type: 'bigint', default: 0, transformer: bigintMoney })
   discountAmount: number;
 
-  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'[]'" })
   items: StoredOrderItem[];
 
   /** No foreign key: an order outlives the deletion of its customer, as in the contract. */
@@ -51,11 +56,11 @@ export class OrderEntity {
   @Column({ name: 'referrer_id', type: 'varchar', length: 40, nullable: true })
   referrerId: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
 
   /** `{ r_…: {date, related_object_type, related_object_id} }`, maintained by redemptions. */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   redemptions: Record<string, unknown>;
 
   @Column({ name: 'created_at', type: 'timestamptz' })

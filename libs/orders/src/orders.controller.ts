@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Put, Query, Req } from '@nestjs/com
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ProjectId } from '@app/tenancy';
-import { CustomerIdParam } from '@app/customers';
+import { IdOrSourceIdParam } from '@app/customers';
 import { CreateOrderDto, ListOrdersQueryDto, UpdateOrderDto } from './orders.dto';
 import { OrdersImportService } from './orders-import.service';
 import { OrdersService } from './orders.service';
@@ -33,14 +33,14 @@ export class OrdersController {
   }
 
   @Get(':id')
-  get(@ProjectId() projectId: string, @Param() params: CustomerIdParam) {
+  get(@ProjectId() projectId: string, @Param() params: IdOrSourceIdParam) {
     return this.orders.get(projectId, params.id);
   }
 
   @Put(':id')
   update(
     @ProjectId() projectId: string,
-    @Param() params: CustomerIdParam,
+    @Param() params: IdOrSourceIdParam,
     @Body() body: UpdateOrderDto,
   ) {
     return this.orders.update(projectId, params.id, body);

@@ -10,14 +10,12 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Max,
-  MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsBoundedJsonObject, ListQueryDto } from '@app/core';
+import { IsBoundedJsonObject, IsText, ListQueryDto } from '@app/core';
 import { CreateCustomerDto, DateRangeDto } from '@app/customers';
 import { ORDER_STATUSES, OrderStatus } from './order.entity';
 
@@ -47,15 +45,14 @@ const Ref =
   (max = 255) =>
   (target: object, key: string) => {
     IsOptional()(target, key);
-    IsString()(target, key);
-    Length(1, max)(target, key);
+    IsText(max, 1)(target, key);
   };
 
 export class OrderItemProductDto {
   @ApiPropertyOptional() @Ref() id?: string;
   @ApiPropertyOptional() @Ref() source_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() override?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(255) name?: string;
   @ApiPropertyOptional() @Money() price?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
@@ -67,7 +64,7 @@ export class OrderItemSkuDto {
   @ApiPropertyOptional() @Ref() id?: string;
   @ApiPropertyOptional() @Ref() source_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() override?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) sku?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(255) sku?: string;
   @ApiPropertyOptional() @Money() price?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
@@ -162,8 +159,7 @@ export class UpdateOrderDto {
 export class CreateOrderDto extends UpdateOrderDto {
   @ApiPropertyOptional({ example: 'ord_cRKOEXiBOj0EZKF7g9n6l0eH' })
   @IsOptionalNotNull()
-  @IsString()
-  @Length(1, 255)
+  @IsText(255, 1)
   id?: string;
 
   @ApiPropertyOptional({

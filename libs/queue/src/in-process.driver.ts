@@ -32,15 +32,27 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     super();
   }
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: JobOptions = {},
+  ): Promise<void> {
     const jobId = options.jobId ?? `${name}:${randomBase62(16)}`;
     if (this.recentIds.has(jobId)) return;
     this.recentIds.add(jobId);
-    if (this.recentIds.size > RECENT_IDS_MAX) this.recentIds.delete(this.recentIds.values().next().value as string);
+    if (this.recentIds.size > RECENT_IDS_MAX)
+      this.recentIds.delete(this.recentIds.values().next().value as string);
     this.schedule(name, payload, jobId, 1, options.attempts ?? 5, options.delayMs ?? 0);
   }
 
-  private schedule(name: JobName, payload: unknown, jobId: string, attempt: number, attempts: number, delayMs: number): void {
+  private schedule(
+    name: JobName,
+    payload: unknown,
+    jobId: string,
+    attempt: number,
+    attempts: number,
+    delayMs: number,
+  ): void {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -51,7 +63,13 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     this.timers.add(timer);
   }
 
-  private async run(name: JobName, payload: unknown, jobId: string, attempt: number, attempts: number): Promise<void> {
+  private async run(
+    name: JobName,
+    payload: unknown,
+    jobId: string,
+    attempt: number,
+    attempts: number,
+  ): Promise<void> {
     const handler = this.handlers.get(name);
     try {
       if (!handler) throw new Error(`No handler registered for job ${name}`);
@@ -60,7 +78,14 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       const message = (error as Error).message;
       if (attempt < attempts) {
         rootLogger().warn({ job: name, jobId, attempt, err: message }, 'job failed; retrying');
-        this.schedule(name, payload, jobId, attempt + 1, attempts, backoffWithJitter(attempt, 200, 30_000));
+        this.schedule(
+          name,
+          payload,
+          jobId,
+          attempt + 1,
+          attempts,
+          backoffWithJitter(attempt, 200, 30_000),
+        );
         return;
       }
       rootLogger().error({ job: name, jobId, attempt, err: message }, 'job failed permanently');
@@ -73,7 +98,10 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   async drain(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((this.running.size > 0 || this.timers.size > 0) && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, 20))]);
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((r) => setTimeout(r, 20)),
+      ]);
     }
   }
 

@@ -5,5 +5,9 @@ import type { JobName, JobOptions, JobPayloads } from './job-names';
  * no Redis) and by the BullMQ driver (REDIS_URL set).
  */
 export abstract class JobQueue {
-  abstract enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: JobOptions): Promise<void>;
+  abstract enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options?: JobOptions,
+  ): Promise<void>;
 }

@@ -12,7 +12,11 @@ import { JobQueue } from './job-queue';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [JobHandlerRegistry, InProcessJobQueue, { provide: JobQueue, useExisting: InProcessJobQueue }],
+  providers: [
+    JobHandlerRegistry,
+    InProcessJobQueue,
+    { provide: JobQueue, useExisting: InProcessJobQueue },
+  ],
   exports: [JobQueue, JobHandlerRegistry, InProcessJobQueue],
 })
 export class QueueModule implements OnApplicationBootstrap {

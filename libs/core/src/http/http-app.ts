@@ -3,10 +3,11 @@ import { ModulesContainer } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { FastifyInstance, LogController } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { parse as parseQuery } from 'qs';
 import { AppConfig } from '../config/app-config';
 import { Errors } from '../errors/app-error';
+import { sendError } from '../errors/error-response';
 import { describeValidationErrors } from '../errors/validation-details';
 import { newRequestId } from '../ids/id';
 import { PinoNestLogger, rootLogger } from '../logging/logger';
@@ -41,6 +42,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestTimeout: config.env.REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
     trustProxy: true,
+    // Malformed URLs (bad percent-encoding) fail in the router, before Nest: same contract body.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendError(error, request, reply, rootLogger()),
     routerOptions: {
       // The SDK sends qs-style nested brackets: filters[metadata.x][conditions][$is][0]=1
       querystringParser: (s: string) =>

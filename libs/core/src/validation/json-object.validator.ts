@@ -18,7 +18,9 @@ function depthOf(value: unknown, depth = 0): number {
 export function isBoundedJsonObject(value: unknown, maxBytes = MAX_METADATA_BYTES): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   if (depthOf(value) > MAX_DEPTH) return false;
-  return Buffer.byteLength(JSON.stringify(value), 'utf8') <= maxBytes;
+  const json = JSON.stringify(value);
+  // jsonb rejects \u0000; JSON.stringify escapes lone surrogates, which jsonb rejects too.
+  return Buffer.byteLength(json, 'utf8') <= maxBytes && !/\\u(0000|d[89a-f])/i.test(json);
 }
 
 /** A JSON object (metadata and the like) of bounded serialized size and nesting depth. */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class CustomersAndOrders1795620449114 implements MigrationInterface {
-    name = 'CustomersAndOrders1795620449114'
+export class CustomersAndOrders1795621766887 implements MigrationInterface {
+    name = 'CustomersAndOrders1795621766887'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -20,7 +20,7 @@ export class CustomersAndOrders1795620449114 implements MigrationInterface {
                 "address_line_2" character varying(255),
                 "address_country" character varying(255),
                 "address_postal_code" character varying(64),
-                "metadata" jsonb NOT NULL DEFAULT '{}'::jsonb,
+                "metadata" jsonb NOT NULL DEFAULT '{}',
                 "redemptions_total_redeemed" integer NOT NULL DEFAULT '0',
                 "redemptions_total_failed" integer NOT NULL DEFAULT '0',
                 "redemptions_total_succeeded" integer NOT NULL DEFAULT '0',
@@ -62,13 +62,22 @@ export class CustomersAndOrders1795620449114 implements MigrationInterface {
                 "amount" bigint,
                 "initial_amount" bigint,
                 "discount_amount" bigint NOT NULL DEFAULT '0',
-                "items" jsonb NOT NULL DEFAULT '[]'::jsonb,
+                "items" jsonb NOT NULL DEFAULT '[]',
                 "customer_id" character varying(40),
                 "referrer_id" character varying(40),
-                "metadata" jsonb NOT NULL DEFAULT '{}'::jsonb,
-                "redemptions" jsonb NOT NULL DEFAULT '{}'::jsonb,
+                "metadata" jsonb NOT NULL DEFAULT '{}',
+                "redemptions" jsonb NOT NULL DEFAULT '{}',
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 "updated_at" TIMESTAMP WITH TIME ZONE,
+                CONSTRAINT "ck_orders_amounts" CHECK (
+                    "amount" >= 0
+                    AND "initial_amount" >= 0
+                    AND "discount_amount" >= 0
+                    AND jsonb_typeof("items") = 'array'
+                ),
+                CONSTRAINT "ck_orders_status" CHECK (
+                    "status" IN ('CREATED', 'PAID', 'CANCELED', 'FULFILLED')
+                ),
                 CONSTRAINT "PK_710e2d4957aa5878dfe94e4ac2f" PRIMARY KEY ("id")
             )
         `);
