@@ -3,13 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, CoreModule } from '@app/core';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
+import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
 import { WORKER_MODULES } from './worker.module';
 
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** The domain modules served over HTTP. Later modules add themselves here. */
-export const DOMAIN_MODULES: Importable[] = [];
+export const DOMAIN_MODULES: Importable[] = [WebhooksModule];
 
 /**
  * The HTTP application. Guards run in registration order: authentication first, then the

@@ -2,12 +2,13 @@ import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@app/core';
 import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
+import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
 
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** Modules that process background jobs. Later modules add their processors here. */
-export const WORKER_MODULES: Importable[] = [];
+export const WORKER_MODULES: Importable[] = [WebhooksModule];
 
 /** The job-processing application context (no HTTP). */
 @Module({})
