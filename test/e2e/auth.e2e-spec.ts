@@ -58,13 +58,11 @@ describe('authentication (e2e)', () => {
     expectUnauthorized(res);
     expect(res.body.details).toMatch(/client/i);
     expectUnauthorized(
-      await http()
-        .get('/client/v1/probe/echo')
-        .set({
-          'x-client-application-id': a.appId,
-          'x-client-token': a.appToken,
-          origin: 'https://shop.example',
-        }),
+      await http().get('/client/v1/probe/echo').set({
+        'x-client-application-id': a.appId,
+        'x-client-token': a.appToken,
+        origin: 'https://shop.example',
+      }),
     );
   });
 

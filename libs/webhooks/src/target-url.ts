@@ -19,11 +19,20 @@ function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => (acc << 8) + Number(part), 0) >>> 0;
 }
 
+/** `::ffff:127.0.0.1` and its normalised form `::ffff:7f00:1` are IPv4 addresses in disguise. */
+function unmapIpv4(address: string): string {
+  const dotted = address.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
+  if (dotted) return dotted[1];
+  const hex = address.match(/^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/);
+  if (!hex) return address;
+  const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
 /** True for loopback, private, link-local and unspecified addresses (v4, v6, v4-mapped v6). */
 export function isPrivateAddress(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  const mapped = bare.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
-  const address = mapped ? mapped[1] : bare;
+  const address = unmapIpv4(bare);
   const version = isIP(address);
   if (version === 4) {
     const value = ipv4ToInt(address);
