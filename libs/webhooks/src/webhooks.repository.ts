@@ -138,24 +138,26 @@ export class WebhooksRepository {
     record: DeliveryAttemptRecord,
     em: EntityManager,
   ): Promise<boolean> {
-    const rows: unknown[] = await em.query(
-      `UPDATE webhook_deliveries
-          SET attempts = $3, status = $4, response_status = $5, error = $6, duration_ms = $7,
-              next_attempt_at = $8,
-              delivered_at = CASE WHEN $4 = 'succeeded' THEN now() ELSE delivered_at END,
+    const rows = returnedRows<unknown>(
+      await em.query(
+        `UPDATE webhook_deliveries
+          SET attempts = $3, status = $4::varchar, response_status = $5, error = $6, duration_ms = $7,
+              next_attempt_at = $8::timestamptz,
+              delivered_at = CASE WHEN $4::varchar = 'succeeded' THEN now() ELSE delivered_at END,
               updated_at = now()
         WHERE project_id = $1 AND id = $2 AND attempts = $3 - 1
         RETURNING 1`,
-      [
-        projectId,
-        id,
-        attempt,
-        record.status,
-        record.responseStatus,
-        record.error,
-        record.durationMs,
-        record.nextAttemptAt,
-      ],
+        [
+          projectId,
+          id,
+          attempt,
+          record.status,
+          record.responseStatus,
+          record.error,
+          record.durationMs,
+          record.nextAttemptAt,
+        ],
+      ),
     );
     return rows.length === 1;
   }
@@ -190,8 +192,9 @@ export class WebhooksRepository {
     limit: number,
     em: EntityManager,
   ): Promise<{ active: boolean; consecutiveFailures: number } | null> {
-    const rows: { active: boolean; consecutive_failures: number }[] = await em.query(
-      `UPDATE webhook_endpoints
+    const rows = returnedRows<{ active: boolean; consecutive_failures: number }>(
+      await em.query(
+        `UPDATE webhook_endpoints
           SET consecutive_failures = consecutive_failures + 1,
               active = CASE WHEN consecutive_failures + 1 >= $3 THEN false ELSE active END,
               disabled_reason = CASE WHEN consecutive_failures + 1 >= $3 AND active
@@ -200,10 +203,18 @@ export class WebhooksRepository {
               updated_at = CASE WHEN consecutive_failures + 1 >= $3 AND active THEN now() ELSE updated_at END
         WHERE project_id = $1 AND id = $2
         RETURNING active, consecutive_failures`,
-      [projectId, id, limit],
+        [projectId, id, limit],
+      ),
     );
     return rows[0]
       ? { active: rows[0].active, consecutiveFailures: rows[0].consecutive_failures }
       : null;
   }
+}
+
+/** TypeORM answers an UPDATE … RETURNING on Postgres as [rows, affectedCount]. */
+function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
+  return result as T[];
 }
