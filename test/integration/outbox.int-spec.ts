@@ -1,9 +1,17 @@
 import 'reflect-metadata';
-import { INestApplicationContext, Module } from '@nestjs/common';
+import { ConsoleLogger, INestApplicationContext, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppConfig, configureLogger, TransactionRunner } from '@app/core';
-import { BullMqJobQueue, EventsService, InProcessJobQueue, JobQueue } from '@app/queue';
+import { AppConfig, configureLogger, CoreModule, TransactionRunner } from '@app/core';
+import {
+  BullMqJobQueue,
+  EventsService,
+  InProcessJobQueue,
+  JobQueue,
+  QueueModule,
+} from '@app/queue';
+import { SCHEMA } from '../../apps/api/src/schema';
 import { WorkerModule } from '../../apps/api/src/worker.module';
 import { createTestProject } from '../factories/project.factory';
 import { createIsolatedDatabase, IsolatedDatabase, isolatedEnv } from '../utils/isolated-database';
@@ -47,6 +55,34 @@ async function startWorker(env: Record<string, string>): Promise<INestApplicatio
 }
 
 describe('outbox and queue (integration, real Postgres and Redis)', () => {
+  describe('start-up', () => {
+    const boot = async (role: string) => {
+      const config = new AppConfig().with({ ROLE: role, REDIS_URL: '', DEMO_PROJECT: 'false' });
+      // The queue without the modules that handle its jobs (webhooks).
+      @Module({ imports: [CoreModule.forRoot(config, SCHEMA, { http: false }), QueueModule] })
+      class BareModule {}
+      // A testing module is created without init, so it can be closed after init fails.
+      const app = await Test.createTestingModule({ imports: [BareModule] })
+        .setLogger(new ConsoleLogger({ logLevels: [] }))
+        .compile();
+      try {
+        await app.init();
+      } finally {
+        await app.close();
+      }
+    };
+
+    it('fails in the worker role when a job has no handler', async () => {
+      await expect(boot('worker')).rejects.toThrow(
+        /No handler registered for job\(s\) webhook\.deliver/,
+      );
+    });
+
+    it('starts in the API role, which runs no jobs', async () => {
+      await expect(boot('api')).resolves.toBeUndefined();
+    });
+  });
+
   describe('in-process driver (no Redis)', () => {
     let db: IsolatedDatabase;
     let t: TestApp;
