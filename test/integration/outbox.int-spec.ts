@@ -3,7 +3,8 @@ import { ConsoleLogger, INestApplicationContext, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppConfig, configureLogger, CoreModule, TransactionRunner } from '@app/core';
+import request from 'supertest';
+import { AppConfig, configureLogger, CoreModule, newId, TransactionRunner } from '@app/core';
 import {
   BullMqJobQueue,
   EventsService,
@@ -23,6 +24,7 @@ import {
 } from '../utils/side-effect.subscriber';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait-for';
+import { WebhookReceiver } from '../utils/webhook-receiver';
 
 jest.setTimeout(60_000);
 
@@ -91,7 +93,12 @@ describe('outbox and queue (integration, real Postgres and Redis)', () => {
       db = await createIsolatedDatabase();
       t = await createTestApp({
         imports: [SideEffectModule],
-        env: { ...isolatedEnv(db), REDIS_URL: '' },
+        env: {
+          ...isolatedEnv(db),
+          REDIS_URL: '',
+          WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+          WEBHOOK_SWEEP_INTERVAL_MS: '200',
+        },
       });
       await createSideEffectTable(t.app.get(DataSource));
     });
@@ -131,6 +138,38 @@ describe('outbox and queue (integration, real Postgres and Redis)', () => {
         'the committed event',
       );
       expect((await sideEffectCounts(dataSource)).rows).toBe(before.rows + 1);
+    });
+
+    it('re-enqueues a retry lost with the in-process queue (restart) once it is overdue', async () => {
+      const receiver = await new WebhookReceiver().start();
+      try {
+        const p = await createTestProject(t.app);
+        const hook = await request(t.app.getHttpServer())
+          .post('/v1/webhooks')
+          .set(p.headers)
+          .send({ target_url: receiver.url, events: ['voucher.created'] })
+          .expect(200);
+        // An event the endpoint does not subscribe to, so only the row below delivers it.
+        const [eventId] = await recordEvents(t.app, p.projectId, 1);
+        const deliveryId = newId('webhookDelivery');
+        await t.app.get(DataSource).query(
+          `INSERT INTO webhook_deliveries
+             (id, project_id, webhook_id, event_id, event_type, status, attempts, next_attempt_at)
+           VALUES ($1, $2, $3, $4, 'customer.updated', 'retrying', 1, now() - interval '1 hour')`,
+          [deliveryId, p.projectId, hook.body.id, eventId],
+        );
+        await waitFor(() => receiver.received.length === 1, 'the swept delivery');
+        expect(receiver.received[0].json).toMatchObject({ id: deliveryId, event: { id: eventId } });
+        const row = await waitFor(async () => {
+          const [r] = await t.app
+            .get(DataSource)
+            .query(`SELECT status, attempts FROM webhook_deliveries WHERE id = $1`, [deliveryId]);
+          return r.status === 'succeeded' ? r : null;
+        }, 'the delivery recorded');
+        expect(row.attempts).toBe(2);
+      } finally {
+        await receiver.stop();
+      }
     });
 
     it('shows the in-process queue status', async () => {

@@ -9,6 +9,10 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';
 @Entity({ name: 'webhook_deliveries' })
 @Index('ux_webhook_deliveries_event', ['projectId', 'webhookId', 'eventId'], { unique: true })
 @Index('ix_webhook_deliveries_webhook_created', ['projectId', 'webhookId', 'createdAt'])
+// The sweeper's cross-tenant scan of deliveries still due; deliberately not project-scoped.
+@Index('ix_webhook_deliveries_due', ['nextAttemptAt'], {
+  where: `"status" IN ('pending', 'retrying')`,
+})
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id: string;
@@ -40,7 +44,8 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'duration_ms', type: 'int', nullable: true })
   durationMs: number | null;
 
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  /** When the next attempt is due while pending or retrying; null once settled. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true, default: () => 'now()' })
   nextAttemptAt: Date | null;
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })

@@ -159,6 +159,30 @@ export class WebhookDeliveryService {
     );
   }
 
+  /**
+   * Re-enqueues deliveries whose job was lost: in-process jobs after a restart, or a retry that
+   * could not be enqueued. Job ids are per attempt, so a job that still exists is not doubled,
+   * and an attempt already recorded is skipped by deliver().
+   */
+  async sweepOverdue(limit = 500): Promise<number> {
+    const overdue = await this.repository.findOverdue(
+      this.config.env.WEBHOOK_SWEEP_INTERVAL_MS,
+      limit,
+    );
+    await this.queue.enqueueMany(
+      overdue.map((delivery) => ({
+        name: 'webhook.deliver' as const,
+        payload: {
+          deliveryId: delivery.id,
+          projectId: delivery.projectId,
+          attempt: delivery.attempts + 1,
+        },
+        options: { jobId: deliveryJobId(delivery.id, delivery.attempts + 1) },
+      })),
+    );
+    return overdue.length;
+  }
+
   /** A manual, single attempt of an existing delivery (the redeliver call). */
   async redeliver(delivery: WebhookDeliveryEntity): Promise<void> {
     const attempt = delivery.attempts + 1;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookDeliverProcessor, WebhookFanoutSubscriber } from './webhook.processors';
+import { WebhookSweeper } from './webhook-sweeper';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
@@ -17,6 +18,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookDeliveryService,
     WebhookFanoutSubscriber,
     WebhookDeliverProcessor,
+    WebhookSweeper,
   ],
   exports: [WebhooksService],
 })

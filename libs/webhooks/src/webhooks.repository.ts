@@ -171,7 +171,23 @@ export class WebhooksRepository {
   }
 
   async markPending(projectId: string, id: string): Promise<void> {
-    await this.deliveries().update({ projectId, id }, { status: 'pending', nextAttemptAt: null });
+    await this.deliveries().update(
+      { projectId, id },
+      { status: 'pending', nextAttemptAt: () => 'now()' },
+    );
+  }
+
+  /** Deliveries whose attempt is overdue by more than `graceMs`: their job was lost. */
+  async findOverdue(graceMs: number, limit: number): Promise<WebhookDeliveryEntity[]> {
+    return this.deliveries()
+      .createQueryBuilder('d')
+      .where(`d.status IN ('pending', 'retrying')`)
+      .andWhere(`d.next_attempt_at < now() - make_interval(secs => :secs)`, {
+        secs: graceMs / 1000,
+      })
+      .orderBy('d.next_attempt_at', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   async resetFailures(projectId: string, id: string, em: EntityManager): Promise<void> {

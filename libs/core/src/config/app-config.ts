@@ -86,6 +86,8 @@ export class EnvironmentVariables {
   /** Allows loopback and private-network targets (tests, on-premise receivers); off by default (SSRF). */
   @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean = false;
   @Transform(toInt) @IsInt() @Min(1) @Max(500) WEBHOOK_CONCURRENCY: number = 16;
+  /** How often the worker re-enqueues deliveries whose job was lost (overdue by one interval). */
+  @Transform(toInt) @IsInt() @Min(100) WEBHOOK_SWEEP_INTERVAL_MS: number = 30_000;
   @Transform(toBool) @IsBoolean() DOCS_ENABLED: boolean = true;
   @Transform(toBool) @IsBoolean() DEMO_PROJECT: boolean = true;
 }

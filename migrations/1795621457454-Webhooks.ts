@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Webhooks1795620478682 implements MigrationInterface {
-  name = 'Webhooks1795620478682';
+export class Webhooks1795621457454 implements MigrationInterface {
+  name = 'Webhooks1795621457454';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -16,12 +16,16 @@ export class Webhooks1795620478682 implements MigrationInterface {
                 "response_status" integer,
                 "error" character varying(500),
                 "duration_ms" integer,
-                "next_attempt_at" TIMESTAMP WITH TIME ZONE,
+                "next_attempt_at" TIMESTAMP WITH TIME ZONE DEFAULT now(),
                 "delivered_at" TIMESTAMP WITH TIME ZONE,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_535dd409947fb6d8fc6dfc0112a" PRIMARY KEY ("id")
             )
+        `);
+    await queryRunner.query(`
+            CREATE INDEX "ix_webhook_deliveries_due" ON "webhook_deliveries" ("next_attempt_at")
+            WHERE "status" IN ('pending', 'retrying')
         `);
     await queryRunner.query(`
             CREATE INDEX "ix_webhook_deliveries_webhook_created" ON "webhook_deliveries" ("project_id", "webhook_id", "created_at")
@@ -62,6 +66,9 @@ export class Webhooks1795620478682 implements MigrationInterface {
         `);
     await queryRunner.query(`
             DROP INDEX "public"."ix_webhook_deliveries_webhook_created"
+        `);
+    await queryRunner.query(`
+            DROP INDEX "public"."ix_webhook_deliveries_due"
         `);
     await queryRunner.query(`
             DROP TABLE "webhook_deliveries"
