@@ -8,8 +8,14 @@ import type { JobName, JobOptions, JobPayloads, JobRequest, QueueName } from './
 import { JobQueue, QueueCounts, QueueStatus } from './job-queue';
 import { QueueUnavailableError, withTimeout } from './queue-unavailable';
 
-/** BullMQ's keys live under `<REDIS_PREFIX>:bull:<queue>:…`, so parallel test runs never collide. */
+/** BullMQ's keys live under `<REDIS_PREFIX>:bull:…`, so parallel test runs never collide. */
 export const bullPrefix = (config: AppConfig) => `${config.env.REDIS_PREFIX}:bull`;
+
+/**
+ * The queue's name in Redis, hash-tagged so that all keys of one queue share a Redis Cluster
+ * slot (BullMQ's scripts touch several keys of a queue at once).
+ */
+export const redisQueueName = (queue: QueueName) => `{${queue}}`;
 
 /**
  * Jobs in Redis through BullMQ (REDIS_URL set). Producers share one fail-fast connection (no
@@ -42,7 +48,7 @@ export class BullMqJobQueue
     this.producer.on('error', (err: Error) => this.logRedisError(err, 'queue producer'));
     const queues = new Map<QueueName, Queue>();
     for (const name of QUEUE_NAMES) {
-      const queue = new Queue(name, {
+      const queue = new Queue(redisQueueName(name), {
         connection: this.producer,
         prefix: bullPrefix(config),
         defaultJobOptions: this.defaultJobOptions(),
@@ -145,7 +151,7 @@ export class BullMqJobQueue
     };
     for (const queue of QUEUE_NAMES) {
       if (!JOB_NAMES.some((n) => JOB_QUEUES[n] === queue)) continue;
-      const worker = new Worker(queue, (job: Job) => this.process(job), {
+      const worker = new Worker(redisQueueName(queue), (job: Job) => this.process(job), {
         connection: {
           url: env.REDIS_URL,
           maxRetriesPerRequest: null,

@@ -74,8 +74,11 @@ export async function queueDashboardSetup(
       const board = new BullBoardFastifyAdapter();
       board.setBasePath(QUEUE_DASHBOARD_PATH);
       createBullBoard({
-        queues: [...queue.queues.values()].map(
-          (q) => new BullMQAdapter(q as unknown as ConstructorParameters<typeof BullMQAdapter>[0]),
+        queues: [...queue.queues].map(
+          ([name, q]) =>
+            new BullMQAdapter(q as unknown as ConstructorParameters<typeof BullMQAdapter>[0], {
+              displayName: name,
+            }),
         ),
         // @bull-board/fastify pins its own patch release of @bull-board/api: same shape, other declarations.
         serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
