@@ -88,18 +88,16 @@ describe('outbox and queue (integration, real Postgres and Redis)', () => {
   describe('in-process driver (no Redis)', () => {
     let db: IsolatedDatabase;
     let t: TestApp;
+    let env: Record<string, string>;
 
     beforeAll(async () => {
       db = await createIsolatedDatabase();
-      t = await createTestApp({
-        imports: [SideEffectModule],
-        env: {
-          ...isolatedEnv(db),
-          REDIS_URL: '',
-          WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-          WEBHOOK_SWEEP_INTERVAL_MS: '200',
-        },
-      });
+      env = {
+        ...isolatedEnv(db),
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+        WEBHOOK_SWEEP_INTERVAL_MS: '200',
+      };
+      t = await createTestApp({ imports: [SideEffectModule], env: { ...env, REDIS_URL: '' } });
       await createSideEffectTable(t.app.get(DataSource));
     });
     afterAll(async () => {
@@ -169,6 +167,39 @@ describe('outbox and queue (integration, real Postgres and Redis)', () => {
         expect(row.attempts).toBe(2);
       } finally {
         await receiver.stop();
+      }
+    });
+
+    it('after a restart, runs the events a previous process relayed but never processed', async () => {
+      const p = await createTestProject(t.app);
+      const dataSource = t.app.get(DataSource);
+      const eventId = newId('event');
+      // What a crash leaves behind: relayed into memory, never processed.
+      await dataSource.query(
+        `INSERT INTO events (id, project_id, type, payload, source, relayed_at)
+         VALUES ($1, $2, 'customer.created', '{}', '{"channel":"INTERNAL"}', now())`,
+        [eventId, p.projectId],
+      );
+      const restarted = await createTestApp({
+        imports: [SideEffectModule],
+        env: { ...env, REDIS_URL: '' },
+      });
+      try {
+        await waitFor(async () => {
+          const [row] = await dataSource.query(
+            `SELECT count(*)::int AS n FROM test_side_effects WHERE event_id = $1`,
+            [eventId],
+          );
+          return row.n === 1;
+        }, 'the recovered event applied');
+        await waitFor(async () => {
+          const [event] = await dataSource.query(`SELECT processed_at FROM events WHERE id = $1`, [
+            eventId,
+          ]);
+          return event.processed_at !== null;
+        }, 'the event marked processed');
+      } finally {
+        await restarted.close();
       }
     });
 

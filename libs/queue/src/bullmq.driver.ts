@@ -28,6 +28,7 @@ export class BullMqJobQueue
   extends JobQueue
   implements BeforeApplicationShutdown, OnApplicationShutdown
 {
+  readonly durable = true;
   private readonly producer: Redis;
   readonly queues: ReadonlyMap<QueueName, Queue>;
   private workers: Worker[] = [];

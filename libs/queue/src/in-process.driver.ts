@@ -4,6 +4,7 @@ import { JobHandlerRegistry } from './job-handler';
 import { JOB_QUEUES, QUEUE_NAMES } from './job-names';
 import type { JobName, JobOptions, JobPayloads, JobRequest } from './job-names';
 import { JobQueue, QueueStatus } from './job-queue';
+import { QueueUnavailableError } from './queue-unavailable';
 
 const RECENT_IDS_MAX = 10_000;
 const FAILED_KEEP = 100;
@@ -22,6 +23,7 @@ export interface FailedJob {
  * what is durable is the outbox in Postgres, which the relay re-reads after a restart.
  */
 export class InProcessJobQueue extends JobQueue implements BeforeApplicationShutdown {
+  readonly durable = false;
   private readonly recentIds = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Map<NodeJS.Timeout, JobName>();
@@ -41,6 +43,8 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
     payload: JobPayloads[N],
     options: JobOptions = {},
   ): Promise<void> {
+    // Refusing (not dropping) matters: the relay must not mark events relayed that never run.
+    if (this.closed) throw new QueueUnavailableError('in-process queue is shutting down');
     const jobId = options.jobId ?? `${name}.${randomBase62(16)}`;
     if (this.recentIds.has(jobId)) return;
     this.recentIds.add(jobId);

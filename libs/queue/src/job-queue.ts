@@ -21,6 +21,9 @@ export interface QueueStatus {
  * database transaction: record an outbox event instead (EventsService.record).
  */
 export abstract class JobQueue {
+  /** Whether enqueued jobs survive a restart of this process (Redis: yes; in-process: no). */
+  abstract readonly durable: boolean;
+
   abstract enqueue<N extends JobName>(
     name: N,
     payload: JobPayloads[N],

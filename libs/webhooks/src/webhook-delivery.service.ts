@@ -9,8 +9,8 @@ import { postWebhook } from './webhook-sender';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** Job id of one attempt of one delivery: re-enqueuing the same attempt is a no-op. */
-export const deliveryJobId = (deliveryId: string, attempt: number) =>
-  `whd.${deliveryId}.${attempt}`;
+export const deliveryJobId = (deliveryId: string, attempt: number, manual = false) =>
+  `whd.${deliveryId}.${attempt}${manual ? '.manual' : ''}`;
 
 /**
  * Webhook delivery in the worker: fan-out of a relayed event to the project's subscribed
@@ -190,7 +190,8 @@ export class WebhookDeliveryService {
     await this.queue.enqueue(
       'webhook.deliver',
       { deliveryId: delivery.id, projectId: delivery.projectId, attempt, manual: true },
-      { jobId: deliveryJobId(delivery.id, attempt) },
+      // Distinct from a scheduled automatic attempt, which must not swallow the redelivery.
+      { jobId: deliveryJobId(delivery.id, attempt, true) },
     );
   }
 }

@@ -42,6 +42,10 @@ export class EventEntity {
   @Column({ name: 'relayed_at', type: 'timestamptz', nullable: true })
   relayedAt: Date | null;
 
+  /** Set once every subscriber succeeded; lets an in-process queue recover after a restart. */
+  @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
+  processedAt: Date | null;
+
   /** Failed relay attempts (Redis away): visible to operators, never blocks the row. */
   @Column({ type: 'int', default: 0 })
   attempts: number;

@@ -42,5 +42,6 @@ export class EventProcessor implements JobHandler<'event.process'> {
       }
     }
     if (failures.length) throw new Error(`event ${event.id}: ${failures.join('; ')}`);
+    await this.repository.markProcessed(event.projectId, event.id);
   }
 }

@@ -71,6 +71,24 @@ export class EventsRepository {
     );
   }
 
+  async markProcessed(projectId: string, id: string, em?: EntityManager): Promise<void> {
+    await this.em(em).query(
+      `UPDATE events SET processed_at = now() WHERE project_id = $1 AND id = $2 AND processed_at IS NULL`,
+      [projectId, id],
+    );
+  }
+
+  /**
+   * Hands relayed-but-unprocessed events back to the relay. Only for a queue whose jobs die with
+   * the process (in-process driver), at start-up: those jobs are gone.
+   */
+  async unrelayUnprocessed(em?: EntityManager): Promise<number> {
+    const result: unknown = await this.em(em).query(
+      `UPDATE events SET relayed_at = NULL WHERE relayed_at IS NOT NULL AND processed_at IS NULL`,
+    );
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+  }
+
   async countUnrelayed(em?: EntityManager): Promise<number> {
     const [row]: { n: string }[] = await this.em(em).query(
       `SELECT count(*) AS n FROM events WHERE relayed_at IS NULL`,

@@ -63,6 +63,7 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     const batchSize = this.config.env.OUTBOX_BATCH_SIZE;
+    if (!this.queue.durable) await this.recoverLostJobs();
     while (this.running) {
       let moved: number;
       try {
@@ -77,6 +78,20 @@ export class OutboxRelay {
       if (moved === batchSize) continue;
       this.idleMs = nextIdleDelay(this.idleMs, moved, this.config.env.OUTBOX_POLL_MAX_MS);
       await this.sleep(this.idleMs);
+    }
+  }
+
+  /** The previous process's in-memory jobs died with it: relay their events again. */
+  private async recoverLostJobs(): Promise<void> {
+    try {
+      const count = await this.repository.unrelayUnprocessed();
+      if (count)
+        rootLogger().info(
+          { count },
+          'outbox: re-relaying events a previous process never finished',
+        );
+    } catch (error) {
+      rootLogger().warn({ err: (error as Error).message }, 'outbox: could not recover lost jobs');
     }
   }
 
