@@ -15,6 +15,7 @@ interface Delivery {
   status: string;
   attempts: number;
   response_status: number | null;
+  error: string | null;
   duration_ms: number | null;
   event_id: string;
 }
@@ -259,6 +260,25 @@ describe('webhooks: endpoints, signed delivery, retries (e2e, real Postgres, Red
     expect(r.received[1].json.id).toBe(r.received[0].json.id);
     const [after] = await deliveries(p, hook.id);
     expect(after).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it('never follows a redirect: a 3xx is a failed attempt', async () => {
+    const p = await createTestProject(t.app);
+    const target = await receiver();
+    const elsewhere = await receiver();
+    target.mode = 'redirect';
+    target.redirectTo = elsewhere.url;
+    const hook = await createWebhook(p, target.url, ['*']);
+    await record(p, 'voucher.deleted');
+    const attempt = await waitFor(async () => {
+      const [d] = await deliveries(p, hook.id);
+      return d && d.attempts >= 1 ? d : null;
+    }, 'the first attempt');
+    expect(attempt).toMatchObject({ status: 'retrying', response_status: 302 });
+    expect(attempt.error).toMatch(/redirect/);
+    await sleep(300);
+    expect(elsewhere.received).toHaveLength(0);
+    target.mode = 'ok';
   });
 
   it('a hanging receiver never slows API requests', async () => {

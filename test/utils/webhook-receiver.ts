@@ -15,7 +15,7 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-export type ReceiverMode = 'ok' | 'fail' | 'hang';
+export type ReceiverMode = 'ok' | 'fail' | 'hang' | 'redirect';
 
 /**
  * A real HTTP receiver on loopback. `stop()` closes the port (connection refused) and `start()`
@@ -27,6 +27,8 @@ export class WebhookReceiver {
   private server?: Server;
   private readonly hanging = new Set<ServerResponse>();
   port = 0;
+  /** Where 'redirect' mode points (302). */
+  redirectTo = '';
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/hooks`;
@@ -66,6 +68,10 @@ export class WebhookReceiver {
     req.on('end', () => {
       if (this.mode === 'hang') {
         this.hanging.add(res);
+        return;
+      }
+      if (this.mode === 'redirect') {
+        res.writeHead(302, { location: this.redirectTo }).end();
         return;
       }
       if (this.mode === 'fail') {

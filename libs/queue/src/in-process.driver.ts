@@ -8,6 +8,8 @@ import { QueueUnavailableError } from './queue-unavailable';
 
 const RECENT_IDS_MAX = 10_000;
 const FAILED_KEEP = 100;
+/** Scheduled and delayed jobs held in memory; beyond it enqueues are refused (the outbox waits). */
+const PENDING_MAX = 50_000;
 
 export interface FailedJob {
   name: JobName;
@@ -45,6 +47,8 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
   ): Promise<void> {
     // Refusing (not dropping) matters: the relay must not mark events relayed that never run.
     if (this.closed) throw new QueueUnavailableError('in-process queue is shutting down');
+    if (this.timers.size >= PENDING_MAX)
+      throw new QueueUnavailableError(`in-process queue holds ${PENDING_MAX} pending jobs`);
     const jobId = options.jobId ?? `${name}.${randomBase62(16)}`;
     if (this.recentIds.has(jobId)) return;
     this.recentIds.add(jobId);
