@@ -80,9 +80,18 @@ export class BullMqJobQueue
     };
   }
 
-  private ensureAvailable(): void {
-    if (this.producer.status !== 'ready')
-      throw new QueueUnavailableError(`redis is ${this.producer.status}`);
+  /** Ready, or still making its first connection (waits briefly); otherwise fails fast. */
+  private async ensureAvailable(): Promise<void> {
+    const status = this.producer.status;
+    if (status === 'ready') return;
+    if (status === 'wait' || status === 'connecting' || status === 'connect') {
+      await withTimeout(
+        new Promise<void>((resolve) => this.producer.once('ready', () => resolve())),
+        this.config.env.QUEUE_ENQUEUE_TIMEOUT_MS,
+      );
+      return;
+    }
+    throw new QueueUnavailableError(`redis is ${status}`);
   }
 
   async enqueue<N extends JobName>(
@@ -90,7 +99,7 @@ export class BullMqJobQueue
     payload: JobPayloads[N],
     options?: JobOptions,
   ): Promise<void> {
-    this.ensureAvailable();
+    await this.ensureAvailable();
     const queue = this.queues.get(JOB_QUEUES[name])!;
     await withTimeout(
       queue.add(name, payload, this.jobOptions(name, options)),
@@ -100,7 +109,7 @@ export class BullMqJobQueue
 
   async enqueueMany(jobs: JobRequest[]): Promise<void> {
     if (jobs.length === 0) return;
-    this.ensureAvailable();
+    await this.ensureAvailable();
     const byQueue = new Map<QueueName, JobRequest[]>();
     for (const job of jobs) {
       const queue = JOB_QUEUES[job.name];

@@ -20,7 +20,7 @@ export class OutboxRelay {
   private idleMs = RELAY_MIN_IDLE_MS;
   private failures = 0;
   private lastFailureLog = 0;
-  relayedTotal = 0;
+  private backingOff = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -42,10 +42,14 @@ export class OutboxRelay {
     this.loop = undefined;
   }
 
-  /** New events are about to commit: poll soon. Cheap; called on every record(). */
+  /**
+   * New events are about to commit: poll soon. Cheap; called on every record(). It never cuts
+   * short a backoff after a failure, or every write during a Redis outage would cost a relay
+   * attempt.
+   */
   nudge(): void {
     this.idleMs = RELAY_MIN_IDLE_MS;
-    this.interruptSleep();
+    if (!this.backingOff) this.interruptSleep();
   }
 
   private interruptSleep(): void {
@@ -72,7 +76,9 @@ export class OutboxRelay {
       } catch (error) {
         this.failures++;
         this.logFailure(error);
+        this.backingOff = true;
         await this.sleep(backoffWithJitter(this.failures, 100, 5_000));
+        this.backingOff = false;
         continue;
       }
       if (moved === batchSize) continue;
@@ -113,7 +119,6 @@ export class OutboxRelay {
         await this.repository.markRelayed(lockedIds, em);
         return events.length;
       });
-      this.relayedTotal += moved;
       return moved;
     } catch (error) {
       if (lockedIds.length)
