@@ -2,7 +2,7 @@ import { Body, Controller, Module, Post, Req } from '@nestjs/common';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Errors, TransactionRunner } from '@app/core';
-import { EVENT_TYPES, EventsService, EventType } from '@app/queue';
+import { EVENT_TYPES, eventSourceOf, EventsService, EventType } from '@app/queue';
 import { Auth, AuthContext } from '@app/tenancy';
 
 class RecordEventsDto {
@@ -38,7 +38,7 @@ class EventsProbeController {
             type: body.type,
             entityId: `ent_${i}`,
             data: { ...body.data, seq: i },
-            source: { channel: auth.channel, api_key: { app_id: auth.appId } },
+            source: eventSourceOf(auth),
             groupId: String(request.id),
           }),
         );

@@ -55,3 +55,15 @@ export interface OutboxEvent {
   source: EventSource;
   createdAt: Date;
 }
+
+/** The event source of a request authenticated by an API key (structural: no tenancy import). */
+export function eventSourceOf(auth: {
+  channel: 'API' | 'CLIENT_API';
+  appId: string;
+  keyName?: string;
+}): EventSource {
+  return {
+    channel: auth.channel,
+    api_key: { app_id: auth.appId, ...(auth.keyName ? { name: auth.keyName } : {}) },
+  };
+}
