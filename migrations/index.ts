@@ -3,6 +3,7 @@ import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
 import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaigns';
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
+import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   VouchersCampaigns1795620271739,
   ValidationRules1795620612137,
   CustomersAndOrders1795621766887,
+  OutboxAndWebhooks1795621803277,
 ];

@@ -6,6 +6,7 @@ import { CustomersModule } from '@app/customers';
 import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
+import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
 import { ValidationRulesApiModule } from './validation-rules/validation-rules-api.module';
 import { VouchersHttpModule } from './vouchers/vouchers-http.module';
@@ -20,6 +21,7 @@ export const DOMAIN_MODULES: Importable[] = [
   VouchersHttpModule,
   CustomersModule,
   OrdersModule,
+  WebhooksModule,
 ];
 
 /**

@@ -5,6 +5,8 @@ import { OrderEntity } from '@app/orders';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
+import { EventEntity, ProcessedEventEntity } from '@app/queue';
+import { WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/webhooks';
 import { MIGRATIONS } from '../../../migrations';
 
 /** Every entity of every module, and every migration, in one registry used by all entry points. */
@@ -19,6 +21,10 @@ export const ENTITIES = [
   VoucherTransactionEntity,
   CustomerEntity,
   OrderEntity,
+  EventEntity,
+  ProcessedEventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

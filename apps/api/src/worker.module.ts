@@ -4,12 +4,17 @@ import { OrdersWorkerModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
 import { VouchersJobsModule } from '@app/vouchers';
+import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
 
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** Modules that process background jobs. Later modules add their processors here. */
-export const WORKER_MODULES: Importable[] = [VouchersJobsModule, OrdersWorkerModule];
+export const WORKER_MODULES: Importable[] = [
+  VouchersJobsModule,
+  OrdersWorkerModule,
+  WebhooksModule,
+];
 
 /** The job-processing application context (no HTTP). */
 @Module({})

@@ -49,7 +49,7 @@ export class OrdersImportService {
     await this.queue.enqueue(
       'orders.import',
       { projectId, asyncActionId: action.id, orders: rows },
-      { jobId: `orders.import:${action.id}` },
+      { jobId: `orders.import.${action.id}` },
     );
     return { async_action_id: action.id };
   }

@@ -1,11 +1,16 @@
 import { Injectable, SetMetadata } from '@nestjs/common';
 import type { JobContext, JobName, JobPayloads } from './job-names';
+import { JOB_NAMES } from './job-names';
 
 export const JOB_HANDLER = 'queue:job-handler';
 
 /** Marks a provider as the handler of one job; it must implement JobHandler<N>. */
 export const HandlesJob = (name: JobName) => SetMetadata(JOB_HANDLER, name);
 
+/**
+ * A thin processor: it validates the payload and calls a service. Throwing makes the queue
+ * retry the job with exponential backoff, so the work must be idempotent.
+ */
 export interface JobHandler<N extends JobName> {
   handle(payload: JobPayloads[N], context: JobContext): Promise<void>;
 }
@@ -26,5 +31,10 @@ export class JobHandlerRegistry {
 
   names(): JobName[] {
     return [...this.handlers.keys()];
+  }
+
+  /** Job names that no provider handles; a worker must not start with any. */
+  missing(): JobName[] {
+    return JOB_NAMES.filter((name) => !this.handlers.has(name));
   }
 }

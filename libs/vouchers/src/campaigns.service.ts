@@ -181,7 +181,7 @@ export class CampaignsService {
     await this.queue.enqueue(
       'campaign.delete',
       { projectId, campaignId, asyncActionId: actionId, force },
-      { jobId: `campaign.delete:${actionId}`, attempts: 5 },
+      { jobId: `campaign.delete.${actionId}`, attempts: 5 },
     );
     return { async_action_id: actionId };
   }
@@ -424,7 +424,7 @@ export class CampaignsService {
       await this.queue.enqueue(
         'campaign.vouchers.generate',
         { projectId, campaignId, asyncActionId, count, overrides },
-        { jobId: `campaign.vouchers.generate:${asyncActionId}`, attempts: GENERATION_ATTEMPTS },
+        { jobId: `campaign.vouchers.generate.${asyncActionId}`, attempts: GENERATION_ATTEMPTS },
       );
     } catch (error) {
       const reason = `could not enqueue generation: ${(error as Error).message}`;

@@ -282,7 +282,7 @@ export class VouchersService {
     await this.queue.enqueue(
       'vouchers.import',
       { projectId, asyncActionId: action.id, campaignId, rows },
-      { jobId: `vouchers.import:${action.id}`, attempts: 3 },
+      { jobId: `vouchers.import.${action.id}`, attempts: 3 },
     );
     return { async_action_id: action.id };
   }

@@ -50,3 +50,7 @@ export const isDocsRoute = (url: string) =>
   url.startsWith('/docs/') ||
   url.startsWith('/docs-json') ||
   url.startsWith('/docs-yaml');
+
+/** The operators' queue dashboard: guarded by OPERATOR_TOKEN, not by project keys. */
+export const isOperatorRoute = (url: string) =>
+  url === '/admin/queues' || url.startsWith('/admin/queues/');

@@ -19,6 +19,11 @@ const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
     : value === true || value === 'true' || value === '1';
+/** The contract's schedule: 1, 2, 4, 8, 16, 32 min, 1h04, 2h08, 4h16, 8h32, 17h04, 24 h. */
+const WEBHOOK_DEFAULT_SCHEDULE_MS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 1440]
+  .map((minutes) => minutes * 60_000)
+  .join(',');
+
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -56,6 +61,35 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) AUTH_CACHE_MAX: number = 10_000;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() OPERATOR_TOKEN?: string;
+
+  /** Jobs: attempts and the base of the exponential backoff for jobs that fail on infrastructure. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50) QUEUE_JOB_ATTEMPTS: number = 8;
+  @Transform(toInt) @IsInt() @Min(10) QUEUE_BACKOFF_BASE_MS: number = 1_000;
+  /** Failed jobs kept in Redis for inspection (per queue); completed jobs kept for dedupe. */
+  @Transform(toInt) @IsInt() @Min(1) QUEUE_FAILED_KEEP: number = 5_000;
+  @Transform(toInt) @IsInt() @Min(1) QUEUE_COMPLETED_KEEP: number = 10_000;
+  /** A worker that dies holding a job loses it to another worker after this long. */
+  @Transform(toInt) @IsInt() @Min(500) QUEUE_LOCK_MS: number = 30_000;
+  /** How long enqueuing may wait for Redis before the caller treats it as down. */
+  @Transform(toInt) @IsInt() @Min(50) QUEUE_ENQUEUE_TIMEOUT_MS: number = 2_000;
+  @Transform(toInt) @IsInt() @Min(1) @Max(500) QUEUE_EVENTS_CONCURRENCY: number = 8;
+  /** Imports and code generation: few at a time, they are heavy on Postgres. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50) QUEUE_BULK_CONCURRENCY: number = 2;
+
+  /** Outbox relay: rows per batch and the longest idle sleep between polls. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(5_000) OUTBOX_BATCH_SIZE: number = 200;
+  @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_MAX_MS: number = 500;
+
+  /** Webhooks: receiver timeout, retry delays (ms, comma-separated), failures before disabling. */
+  @Transform(toInt) @IsInt() @Min(100) WEBHOOK_TIMEOUT_MS: number = 10_000;
+  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be comma-separated ms' })
+  WEBHOOK_RETRY_SCHEDULE_MS: string = WEBHOOK_DEFAULT_SCHEDULE_MS;
+  @Transform(toInt) @IsInt() @Min(1) WEBHOOK_DISABLE_AFTER_FAILURES: number = 12;
+  /** Allows loopback and private-network targets (tests, on-premise receivers); off by default (SSRF). */
+  @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean = false;
+  @Transform(toInt) @IsInt() @Min(1) @Max(500) WEBHOOK_CONCURRENCY: number = 16;
+  /** How often the worker re-enqueues deliveries whose job was lost (overdue by one interval). */
+  @Transform(toInt) @IsInt() @Min(100) WEBHOOK_SWEEP_INTERVAL_MS: number = 30_000;
   @Transform(toBool) @IsBoolean() DOCS_ENABLED: boolean = true;
   @Transform(toBool) @IsBoolean() DEMO_PROJECT: boolean = true;
 }
@@ -108,6 +142,11 @@ export class AppConfig {
   }
   get runsWorker(): boolean {
     return this.env.ROLE === 'all' || this.env.ROLE === 'worker';
+  }
+
+  /** Delay before each automatic webhook retry; its length is the number of retries. */
+  get webhookRetryScheduleMs(): number[] {
+    return this.env.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number);
   }
 
   /** Derive a config with overrides (tests, CLI). */
