@@ -2,6 +2,7 @@ import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, CoreModule } from '@app/core';
 import { QueueModule } from '@app/queue';
+import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
 import { WORKER_MODULES } from './worker.module';
@@ -23,13 +24,17 @@ export class ApiModule {
       imports: [
         CoreModule.forRoot(config, SCHEMA),
         TenancyModule,
+        RateLimitModule,
         QueueModule,
         ...DOMAIN_MODULES,
         // ROLE=all (the embedded default) runs the job processors in the API process.
         ...(config.runsWorker ? WORKER_MODULES : []),
         ...extra,
       ],
-      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+      ],
     };
   }
 }

@@ -7,7 +7,11 @@ describe('traffic-keyed structures stay within their caps', () => {
     const cache = new BlockCache(16);
     const now = 1_000;
     for (let i = 0; i < 1000; i++)
-      cache.block(`key-${i}`, { until: now + 500, scope: 'project', limitName: 'project', limit: 1, windowS: 60 }, now);
+      cache.block(
+        `key-${i}`,
+        { until: now + 500, scope: 'project', limitName: 'project', limit: 1, windowS: 60 },
+        now,
+      );
     expect(cache.size).toBe(16);
     expect(cache.find('key-999', 'read', now)).toBeDefined();
     expect(cache.find('key-999', 'read', now + 500)).toBeUndefined();

@@ -32,7 +32,10 @@ export function gcraStep(tat: number | undefined, nowUs: number, p: GcraParams):
     return {
       allowed: false,
       newTat: base,
-      remaining: Math.max(0, Math.floor((p.capacity * p.intervalUs - (base - nowUs)) / p.intervalUs)),
+      remaining: Math.max(
+        0,
+        Math.floor((p.capacity * p.intervalUs - (base - nowUs)) / p.intervalUs),
+      ),
       retryAfterUs: allowAt - nowUs,
       resetAfterUs: base - nowUs,
     };

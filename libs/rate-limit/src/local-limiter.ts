@@ -23,7 +23,10 @@ export class LocalLimiter {
     const results = specs.map((spec) => gcraStep(this.tats.get(spec.key), nowUs, spec));
     let denied = -1;
     for (let i = 0; i < results.length; i++) {
-      if (!results[i].allowed && (denied < 0 || results[i].retryAfterUs > results[denied].retryAfterUs))
+      if (
+        !results[i].allowed &&
+        (denied < 0 || results[i].retryAfterUs > results[denied].retryAfterUs)
+      )
         denied = i;
     }
     if (denied < 0) {

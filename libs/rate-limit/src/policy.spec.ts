@@ -23,28 +23,63 @@ describe('rate-limit policies', () => {
   });
 
   it('applies a plan and per-field overrides', () => {
-    const business = resolvePolicy(defaults, { plan: 'business', perMinute: null, burst: null, inflightMax: null });
-    expect(business).toMatchObject({ plan: 'business', perMinute: 100, burst: 17, overridden: true });
-    const custom = resolvePolicy(defaults, { plan: 'default', perMinute: 30, burst: 5, inflightMax: 2 });
+    const business = resolvePolicy(defaults, {
+      plan: 'business',
+      perMinute: null,
+      burst: null,
+      inflightMax: null,
+    });
+    expect(business).toMatchObject({
+      plan: 'business',
+      perMinute: 100,
+      burst: 17,
+      overridden: true,
+    });
+    const custom = resolvePolicy(defaults, {
+      plan: 'default',
+      perMinute: 30,
+      burst: 5,
+      inflightMax: 2,
+    });
     expect(custom).toMatchObject({ perMinute: 30, burst: 5, inflightMax: 2 });
   });
 
   it('leaves 20 % of the budget to critical routes whatever else a project sends', () => {
-    const nonCritical = ROUTE_CLASSES.filter((c) => c !== 'critical').reduce((s, c) => s + CLASS_SHARES[c], 0);
+    const nonCritical = ROUTE_CLASSES.filter((c) => c !== 'critical').reduce(
+      (s, c) => s + CLASS_SHARES[c],
+      0,
+    );
     expect(nonCritical).toBeCloseTo(0.8);
     expect(CLASS_SHARES.critical).toBe(1);
   });
 
   it('builds the project and class keys with the same cost', () => {
     const [total, cls] = projectSpecs('proj_1', resolvePolicy(defaults, null), 'read', 2);
-    expect(total).toMatchObject({ name: 'project', key: 'p:{proj_1}', limit: 2000, capacity: 334, cost: 2 });
-    expect(cls).toMatchObject({ name: 'read', key: 'p:{proj_1}:read', limit: 800, capacity: 134, cost: 2 });
+    expect(total).toMatchObject({
+      name: 'project',
+      key: 'p:{proj_1}',
+      limit: 2000,
+      capacity: 334,
+      cost: 2,
+    });
+    expect(cls).toMatchObject({
+      name: 'read',
+      key: 'p:{proj_1}:read',
+      limit: 800,
+      capacity: 134,
+      cost: 2,
+    });
     expect(total.intervalUs).toBe(30_000);
   });
 
   it('derives a default class from the method so no route is unclassified', () => {
     expect(defaultClassFor('GET')).toBe('read');
-    expect(['POST', 'PUT', 'PATCH', 'DELETE'].map(defaultClassFor)).toEqual(['write', 'write', 'write', 'write']);
+    expect(['POST', 'PUT', 'PATCH', 'DELETE'].map(defaultClassFor)).toEqual([
+      'write',
+      'write',
+      'write',
+      'write',
+    ]);
   });
 
   it('divides a limit among replicas for the local fallback', () => {

@@ -63,7 +63,10 @@ export function defaultBurst(perMinute: number): number {
   return Math.max(10, Math.ceil(perMinute / 6));
 }
 
-export function resolvePolicy(defaults: PolicyDefaults, override: PolicyOverride | null): ProjectPolicy {
+export function resolvePolicy(
+  defaults: PolicyDefaults,
+  override: PolicyOverride | null,
+): ProjectPolicy {
   const plan = override?.plan ?? 'default';
   const planRate = PLANS[plan] ?? defaults.perMinute;
   const perMinute = override?.perMinute ?? planRate;
@@ -113,7 +116,12 @@ export function rateSpec(
 }
 
 /** The project's total and the route class's share, both charged with the route's cost. */
-export function projectSpecs(projectId: string, policy: ProjectPolicy, cls: RouteClass, cost: number): LimitSpec[] {
+export function projectSpecs(
+  projectId: string,
+  policy: ProjectPolicy,
+  cls: RouteClass,
+  cost: number,
+): LimitSpec[] {
   const share = CLASS_SHARES[cls];
   return [
     rateSpec('project', `p:{${projectId}}`, policy.perMinute, 60, policy.burst, cost),

@@ -1,6 +1,13 @@
 import { INITIAL_SHED_STATE, isShed, nextShedState, ShedState } from './shed';
 
-const t = { eluHigh: 0.9, eluLow: 0.7, delayHighMs: 200, delayLowMs: 50, upSamples: 2, downSamples: 3 };
+const t = {
+  eluHigh: 0.9,
+  eluLow: 0.7,
+  delayHighMs: 200,
+  delayLowMs: 50,
+  upSamples: 2,
+  downSamples: 3,
+};
 const hot = { elu: 0.99, delayMs: 10 };
 const lagging = { elu: 0.5, delayMs: 500 };
 const calm = { elu: 0.2, delayMs: 5 };
@@ -18,8 +25,18 @@ describe('load-shedding levels', () => {
       levels.push(s.level);
     }
     expect(levels).toEqual([0, 1, 1, 2, 2, 3, 3, 4, 4, 4]);
-    expect((['bulk', 'read', 'write', 'critical'] as const).map((c) => isShed(1, c))).toEqual([true, false, false, false]);
-    expect((['bulk', 'read', 'write', 'critical'] as const).map((c) => isShed(3, c))).toEqual([true, true, true, false]);
+    expect((['bulk', 'read', 'write', 'critical'] as const).map((c) => isShed(1, c))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect((['bulk', 'read', 'write', 'critical'] as const).map((c) => isShed(3, c))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(isShed(4, 'critical')).toBe(true);
     expect(isShed(0, 'bulk')).toBe(false);
   });

@@ -31,7 +31,11 @@ export interface ShedState {
 export const MAX_SHED_LEVEL = 4;
 export const INITIAL_SHED_STATE: ShedState = { level: 0, bad: 0, good: 0 };
 
-export function nextShedState(state: ShedState, sample: PressureSample, t: ShedThresholds): ShedState {
+export function nextShedState(
+  state: ShedState,
+  sample: PressureSample,
+  t: ShedThresholds,
+): ShedState {
   const bad = sample.elu >= t.eluHigh || sample.delayMs >= t.delayHighMs;
   const good = sample.elu <= t.eluLow && sample.delayMs <= t.delayLowMs;
   if (bad) {
@@ -42,7 +46,8 @@ export function nextShedState(state: ShedState, sample: PressureSample, t: ShedT
   }
   if (good) {
     const count = state.good + 1;
-    if (count >= t.downSamples && state.level > 0) return { level: state.level - 1, bad: 0, good: 0 };
+    if (count >= t.downSamples && state.level > 0)
+      return { level: state.level - 1, bad: 0, good: 0 };
     return { level: state.level, bad: 0, good: count };
   }
   // In between the thresholds: hold the level, restart both counts.

@@ -26,6 +26,7 @@ export const ISOLATION_CASES: IsolationCase[] = [];
 export const NOT_TENANT_SCOPED: Record<string, string> = {
   'GET /health/live': 'public liveness probe',
   'GET /health/ready': 'public readiness probe',
+  'GET /metrics': 'public Prometheus scrape endpoint; process-wide counters, no tenant labels',
 };
 
 export const isDocsRoute = (url: string) =>

@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { AppError, rootLogger, sendError } from '@app/core';
+import { RateLimitService } from './rate-limit.service';
+
+/**
+ * Installs the early limiter (onRequest) and the per-response bookkeeping (onResponse) on the
+ * raw Fastify instance, before Nest registers its routes, so they also cover unknown routes,
+ * the docs and anything else served outside Nest's pipeline.
+ */
+export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplication): void {
+  let service: RateLimitService;
+  try {
+    service = app.get(RateLimitService, { strict: false });
+  } catch {
+    return; // An app without the RateLimitModule (e.g. the CLI) has nothing to install.
+  }
+  const logger = rootLogger();
+  const metrics = service.metrics;
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const early = service.early(request, reply);
+    if (early === null) return done();
+    if (early instanceof AppError) return sendError(early, request, reply, logger);
+    early.then(
+      (error) => (error ? sendError(error, request, reply, logger) : done()),
+      (error: unknown) => {
+        // The limiter itself failing must never fail the request: let it through.
+        logger.warn(
+          { err: (error as Error).message },
+          'rate limiter: early check failed; admitting',
+        );
+        done();
+      },
+    );
+  });
+
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? '<unmatched>';
+    const status = reply.statusCode;
+    metrics.httpRequests.inc({ method: request.method, route, status });
+    metrics.httpDuration.observe(
+      { method: request.method, route, status_class: `${Math.floor(status / 100)}xx` },
+      reply.elapsedTime / 1000,
+    );
+    service.afterResponse(request, status);
+    done();
+  });
+}
