@@ -43,7 +43,7 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
       { method: request.method, route, status_class: `${Math.floor(status / 100)}xx` },
       reply.elapsedTime / 1000,
     );
-    service.afterResponse(request, status);
+    service.afterResponse(request);
     done();
   });
 }

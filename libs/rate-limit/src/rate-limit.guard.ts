@@ -26,6 +26,7 @@ export class RateLimitGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     const route = request.routeOptions.url ?? request.url;
     if (route === LIVENESS_ROUTE) return true;
+    this.service.markHandled(request);
     const { cls, cost } = this.limitOf(context, request.method);
     this.service.rememberRouteClass(request.method, route, cls);
     this.service.shedOrThrow(cls);

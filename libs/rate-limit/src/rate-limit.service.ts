@@ -24,8 +24,10 @@ import { RateLimiter } from './rate-limiter';
 export const LIVENESS_ROUTE = '/health/live';
 const ROUTE_MEMO_MAX = 5_000;
 const IP_CHARGED = Symbol('rate-limit:ip-charged');
+const HANDLED = Symbol('rate-limit:handled');
 
-type LimitedRequest = FastifyRequest & { [IP_CHARGED]?: boolean };
+/** Marks set on a request: its IP budget was charged; some limiter layer already decided on it. */
+type LimitedRequest = FastifyRequest & { [IP_CHARGED]?: boolean; [HANDLED]?: boolean };
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -84,6 +86,12 @@ export class RateLimitService {
    * Returns null to continue, an error to send, or a promise of either.
    */
   early(request: FastifyRequest, reply: FastifyReply): AppError | null | Promise<AppError | null> {
+    const result = this.earlyDecision(request, reply);
+    if (result instanceof AppError) this.markHandled(request);
+    return result;
+  }
+
+  private earlyDecision(request: FastifyRequest, reply: FastifyReply): AppError | null | Promise<AppError | null> {
     const route = request.routeOptions.url;
     if (route === LIVENESS_ROUTE) return null;
     const cls = route ? this.classOf(request.method, route) : 'bulk';
@@ -150,6 +158,7 @@ export class RateLimitService {
     cls: RouteClass | 'unmatched' | 'ip' = 'ip',
   ): Promise<AppError | null> {
     (request as LimitedRequest)[IP_CHARGED] = true;
+    (request as LimitedRequest)[HANDLED] = true;
     const ip = request.ip;
     const spec = rateSpec(
       'ip',
@@ -170,6 +179,10 @@ export class RateLimitService {
 
   ipCharged(request: FastifyRequest): boolean {
     return (request as LimitedRequest)[IP_CHARGED] === true;
+  }
+
+  markHandled(request: FastifyRequest): void {
+    (request as LimitedRequest)[HANDLED] = true;
   }
 
   /**
@@ -275,10 +288,14 @@ export class RateLimitService {
     );
   }
 
-  /** After the response: a failed authentication costs the caller's IP like an anonymous request. */
-  afterResponse(request: FastifyRequest, statusCode: number): void {
-    if (!this.enabled || (statusCode !== 401 && statusCode !== 403) || this.ipCharged(request))
-      return;
+  /**
+   * After the response: a request no layer decided on (failed authentication, a route served
+   * outside Nest such as the docs) costs the caller's IP like an anonymous request, so nothing
+   * reachable escapes a limit; the IP's block then stops the next one in `onRequest`.
+   */
+  afterResponse(request: FastifyRequest): void {
+    if (!this.enabled || (request as LimitedRequest)[HANDLED]) return;
+    if (request.routeOptions.url === LIVENESS_ROUTE) return;
     this.chargeIp(request, null).catch((error: unknown) =>
       rootLogger().warn(
         { err: (error as Error).message },
