@@ -48,7 +48,11 @@ class RateLimitProbeController {
   /** A lookup by code the way the vouchers engine will do it: guessing is throttled. */
   @RateLimit({ class: 'critical' })
   @Get('v1/rl-probe/codes/:code')
-  async code(@Param('code') code: string, @Auth() auth: AuthContext, @Req() request: FastifyRequest) {
+  async code(
+    @Param('code') code: string,
+    @Auth() auth: AuthContext,
+    @Req() request: FastifyRequest,
+  ) {
     await this.codeGuessing.check(auth.projectId, request.ip);
     if (code !== 'KNOWN') {
       await this.codeGuessing.recordMiss(auth.projectId, request.ip);

@@ -57,14 +57,14 @@ describe('rate-limit policies', () => {
     const [total, cls] = projectSpecs('proj_1', resolvePolicy(defaults, null), 'read', 2);
     expect(total).toMatchObject({
       name: 'project',
-      key: 'p:{proj_1}',
+      key: 'p:{proj_1}:2000.334',
       limit: 2000,
       capacity: 334,
       cost: 2,
     });
     expect(cls).toMatchObject({
       name: 'read',
-      key: 'p:{proj_1}:read',
+      key: 'p:{proj_1}:2000.334:read',
       limit: 800,
       capacity: 134,
       cost: 2,

@@ -115,7 +115,11 @@ export function rateSpec(
   };
 }
 
-/** The project's total and the route class's share, both charged with the route's cost. */
+/**
+ * The project's total and the route class's share, both charged with the route's cost. The keys
+ * carry the policy's rate and burst, so a changed policy starts from a fresh bucket instead of
+ * inheriting a theoretical arrival time computed under the old rate.
+ */
 export function projectSpecs(
   projectId: string,
   policy: ProjectPolicy,
@@ -123,11 +127,12 @@ export function projectSpecs(
   cost: number,
 ): LimitSpec[] {
   const share = CLASS_SHARES[cls];
+  const base = `p:{${projectId}}:${policy.perMinute}.${policy.burst}`;
   return [
-    rateSpec('project', `p:{${projectId}}`, policy.perMinute, 60, policy.burst, cost),
+    rateSpec('project', base, policy.perMinute, 60, policy.burst, cost),
     rateSpec(
       cls,
-      `p:{${projectId}}:${cls}`,
+      `${base}:${cls}`,
       Math.ceil(policy.perMinute * share),
       60,
       Math.ceil(policy.burst * share),

@@ -43,7 +43,23 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
       { method: request.method, route, status_class: `${Math.floor(status / 100)}xx` },
       reply.elapsedTime / 1000,
     );
-    service.afterResponse(request);
     done();
+  });
+
+  // A request no layer decided on (failed authentication, a route outside Nest) is charged to
+  // its IP before its response leaves, so the caller's next request already sees the block.
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    const charge = service.chargeUndecided(request);
+    if (!charge) return done(null, payload);
+    charge.then(
+      () => done(null, payload),
+      (error: unknown) => {
+        logger.warn(
+          { err: (error as Error).message },
+          'rate limiter: charging an unlimited request failed',
+        );
+        done(null, payload);
+      },
+    );
   });
 }

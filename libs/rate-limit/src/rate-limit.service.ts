@@ -91,7 +91,10 @@ export class RateLimitService {
     return result;
   }
 
-  private earlyDecision(request: FastifyRequest, reply: FastifyReply): AppError | null | Promise<AppError | null> {
+  private earlyDecision(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): AppError | null | Promise<AppError | null> {
     const route = request.routeOptions.url;
     if (route === LIVENESS_ROUTE) return null;
     const cls = route ? this.classOf(request.method, route) : 'bulk';
@@ -267,9 +270,12 @@ export class RateLimitService {
     );
   }
 
-  /** Only what the shared limiter (or the embedded primary) rejected goes into the block cache. */
+  /**
+   * Only what a limiter rejected goes into the block cache: Redis (shared), the embedded primary,
+   * or, while Redis is away, this process's fallback share.
+   */
   private blockAfterDenial(key: string, scope: string, decision: Decision): void {
-    if (decision.source === 'fallback' || !decision.deniedBy) return;
+    if (!decision.deniedBy) return;
     this.blocks.block(key, {
       until: Date.now() + decision.retryAfterMs,
       scope,
@@ -289,18 +295,13 @@ export class RateLimitService {
   }
 
   /**
-   * After the response: a request no layer decided on (failed authentication, a route served
+   * Before the response is sent: a request no layer decided on (failed authentication, a route served
    * outside Nest such as the docs) costs the caller's IP like an anonymous request, so nothing
    * reachable escapes a limit; the IP's block then stops the next one in `onRequest`.
    */
-  afterResponse(request: FastifyRequest): void {
-    if (!this.enabled || (request as LimitedRequest)[HANDLED]) return;
-    if (request.routeOptions.url === LIVENESS_ROUTE) return;
-    this.chargeIp(request, null).catch((error: unknown) =>
-      rootLogger().warn(
-        { err: (error as Error).message },
-        'rate limiter: charging a failed authentication failed',
-      ),
-    );
+  chargeUndecided(request: FastifyRequest): Promise<unknown> | null {
+    if (!this.enabled || (request as LimitedRequest)[HANDLED]) return null;
+    if (request.routeOptions.url === LIVENESS_ROUTE) return null;
+    return this.chargeIp(request, null);
   }
 }

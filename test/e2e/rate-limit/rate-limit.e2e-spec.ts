@@ -14,13 +14,22 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
   beforeAll(async () => {
     t = await createTestApp({
       imports: [RateLimitProbeModule],
-      env: { RATE_LIMIT_IP_PER_MINUTE: '6', SHED_SAMPLE_MS: '0', RATE_LIMIT_POLICY_CACHE_TTL_MS: '200' },
+      env: {
+        RATE_LIMIT_IP_PER_MINUTE: '6',
+        SHED_SAMPLE_MS: '0',
+        RATE_LIMIT_POLICY_CACHE_TTL_MS: '200',
+        REDIS_COMMAND_TIMEOUT_MS: '2000',
+      },
     });
     service = t.app.get(RateLimitService);
   });
   afterAll(() => t.close());
 
-  async function limitedProject(perMinute: number, burst: number, inflightMax?: number): Promise<TestProject> {
+  async function limitedProject(
+    perMinute: number,
+    burst: number,
+    inflightMax?: number,
+  ): Promise<TestProject> {
     const p = await createTestProject(t.app);
     await setLimits(t.app, p.projectId, { perMinute, burst, inflightMax });
     return p;
@@ -28,10 +37,16 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
 
   it('sends the contract and IETF headers on an admitted request', async () => {
     const p = await limitedProject(600, 50);
-    const res = await http().get('/v1/rl-probe/read').set(p.headers).set('x-forwarded-for', freshIp()).expect(200);
+    const res = await http()
+      .get('/v1/rl-probe/read')
+      .set(p.headers)
+      .set('x-forwarded-for', freshIp())
+      .expect(200);
     expect(res.headers['x-rate-limit-limit']).toBe('240');
     expect(Number(res.headers['x-rate-limit-remaining'])).toBe(19);
-    expect(Number(res.headers['x-rate-limit-retry'])).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(Number(res.headers['x-rate-limit-retry'])).toBeGreaterThanOrEqual(
+      Math.floor(Date.now() / 1000),
+    );
     expect(res.headers['ratelimit-policy']).toBe('"project";q=600;w=60, "read";q=240;w=60');
     expect(res.headers.ratelimit).toMatch(/^"project";r=49;t=\d+, "read";r=19;t=\d+$/);
   });
@@ -42,7 +57,10 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     const statuses: number[] = [];
     let limited: request.Response | undefined;
     for (let i = 0; i < 5; i++) {
-      const res = await http().post('/v1/rl-probe/critical').set(p.headers).set('x-forwarded-for', ip);
+      const res = await http()
+        .post('/v1/rl-probe/critical')
+        .set(p.headers)
+        .set('x-forwarded-for', ip);
       statuses.push(res.status);
       if (res.status === 429 && !limited) limited = res;
     }
@@ -64,7 +82,10 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
   it('limits a route class without blocking the other classes of the project', async () => {
     const p = await limitedProject(600, 10);
     // bulk: 10 % of the budget, burst 1 token, and the route costs 2: the class is exhausted at once.
-    const first = await http().post('/v1/rl-probe/bulk').set(p.headers).set('x-forwarded-for', freshIp());
+    const first = await http()
+      .post('/v1/rl-probe/bulk')
+      .set(p.headers)
+      .set('x-forwarded-for', freshIp());
     expect(first.status).toBe(429);
     expect(first.body.limit).toBe('bulk');
     await http().get('/v1/rl-probe/read').set(p.headers).expect(200);
@@ -124,7 +145,8 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     for (const path of ['/v1/rl-probe/read', '/v1/no-such-route', '/metrics']) {
       const ip = freshIp();
       const statuses: number[] = [];
-      for (let i = 0; i < 12; i++) statuses.push((await http().get(path).set('x-forwarded-for', ip)).status);
+      for (let i = 0; i < 12; i++)
+        statuses.push((await http().get(path).set('x-forwarded-for', ip)).status);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
       expect(statuses.indexOf(429)).toBeLessThanOrEqual(11);
     }
@@ -135,10 +157,17 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     const ip = freshIp();
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++)
-      statuses.push((await http().get('/client/v1/rl-probe').set(p.clientHeaders).set('x-forwarded-for', ip)).status);
+      statuses.push(
+        (await http().get('/client/v1/rl-probe').set(p.clientHeaders).set('x-forwarded-for', ip))
+          .status,
+      );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     // Another IP of the same project is not affected.
-    await http().get('/client/v1/rl-probe').set(p.clientHeaders).set('x-forwarded-for', freshIp()).expect(200);
+    await http()
+      .get('/client/v1/rl-probe')
+      .set(p.clientHeaders)
+      .set('x-forwarded-for', freshIp())
+      .expect(200);
   });
 
   it('throttles guessing of unknown codes per project and IP', async () => {
@@ -146,13 +175,23 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     const ip = freshIp();
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++)
-      statuses.push((await http().get(`/v1/rl-probe/codes/GUESS${i}`).set(p.headers).set('x-forwarded-for', ip)).status);
+      statuses.push(
+        (await http().get(`/v1/rl-probe/codes/GUESS${i}`).set(p.headers).set('x-forwarded-for', ip))
+          .status,
+      );
     // 30 misses per minute with a burst of 10.
     expect(statuses.slice(0, 10).every((s) => s === 404)).toBe(true);
-    const blocked = await http().get('/v1/rl-probe/codes/KNOWN').set(p.headers).set('x-forwarded-for', ip);
+    const blocked = await http()
+      .get('/v1/rl-probe/codes/KNOWN')
+      .set(p.headers)
+      .set('x-forwarded-for', ip);
     expect(blocked.status).toBe(429);
     expect(blocked.body.limit).toBe('code_guessing');
-    await http().get('/v1/rl-probe/codes/KNOWN').set(p.headers).set('x-forwarded-for', freshIp()).expect(200);
+    await http()
+      .get('/v1/rl-probe/codes/KNOWN')
+      .set(p.headers)
+      .set('x-forwarded-for', freshIp())
+      .expect(200);
   });
 
   it('caps requests in flight per project and keeps a share for critical routes', async () => {
@@ -160,10 +199,17 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     const ip = freshIp();
     // 5 slots, 20 % reserved: reads get 4, critical gets the 5th.
     const slow = Array.from({ length: 5 }, () =>
-      http().get('/v1/rl-probe/slow?ms=400').set(p.headers).set('x-forwarded-for', ip).then((r) => r.status),
+      http()
+        .get('/v1/rl-probe/slow?ms=400')
+        .set(p.headers)
+        .set('x-forwarded-for', ip)
+        .then((r) => r.status),
     );
     await new Promise((r) => setTimeout(r, 150));
-    const critical = await http().get('/v1/rl-probe/slow-critical?ms=1').set(p.headers).set('x-forwarded-for', ip);
+    const critical = await http()
+      .get('/v1/rl-probe/slow-critical?ms=1')
+      .set(p.headers)
+      .set('x-forwarded-for', ip);
     const statuses = await Promise.all(slow);
     expect(statuses.filter((s) => s === 200).length).toBe(4);
     expect(statuses.filter((s) => s === 429).length).toBe(1);
@@ -204,7 +250,8 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     const shed = await calls.read();
     expect(shed.body).toMatchObject({ code: 503, key: 'service_unavailable', limit: 'overload' });
     expect(Number(shed.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    for (let i = 0; i < 4 * monitor.thresholds.downSamples; i++) monitor.observe({ elu: 0, delayMs: 0 });
+    for (let i = 0; i < 4 * monitor.thresholds.downSamples; i++)
+      monitor.observe({ elu: 0, delayMs: 0 });
     expect(monitor.level).toBe(0);
     await calls.bulk().expect(202);
   });
@@ -217,8 +264,10 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     expect(res.text).toContain('nodejs_eventloop_utilization_ratio');
     expect(res.text).toContain('process_resident_memory_bytes');
     expect(res.text).toContain('rate_limit_redis_duration_seconds');
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/rl-probe\/read",status="200"\}/);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/v1\/rl-probe\/read",status="200"\}/,
+    );
     // No label carries a project, a key, an IP or a code.
-    expect(res.text).not.toMatch(/proj_|10\.\d+\.\d+\.\d+|GUESS/);
+    expect(res.text).not.toMatch(/proj_|fd00:|GUESS/);
   });
 });
