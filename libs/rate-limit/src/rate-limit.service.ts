@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AppError, rootLogger } from '@app/core';
+import { AppConfig, AppError } from '@app/core';
 import type { AuthContext } from '@app/tenancy';
 import { BlockCache } from './block-cache';
 import type { Decision } from './decision';

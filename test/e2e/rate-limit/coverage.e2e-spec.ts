@@ -50,8 +50,8 @@ describe('every route, 404 and path variant is rate limited (e2e)', () => {
     const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     const ip = freshIp();
     for (let i = 0; i < ATTEMPTS; i++) {
-      const res = await request(t.app.getHttpServer())
-        [verb](`${path}${path.includes('?') ? '&' : '?'}ms=1`)
+      const agent = request(t.app.getHttpServer());
+      const res = await agent[verb](`${path}${path.includes('?') ? '&' : '?'}ms=1`)
         .set(headers)
         .set('x-forwarded-for', ip);
       if (res.status === 429) {
