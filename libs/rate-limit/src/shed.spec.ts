@@ -8,10 +8,11 @@ const t = {
   upSamples: 2,
   downSamples: 3,
 };
-const hot = { elu: 0.99, delayMs: 10 };
+const hot = { elu: 0.99, delayMs: 80 };
+const busyButFast = { elu: 1, delayMs: 10 };
 const lagging = { elu: 0.5, delayMs: 500 };
 const calm = { elu: 0.2, delayMs: 5 };
-const between = { elu: 0.8, delayMs: 10 };
+const between = { elu: 0.8, delayMs: 100 };
 
 const run = (state: ShedState, samples: { elu: number; delayMs: number }[]) =>
   samples.reduce((s, sample) => nextShedState(s, sample, t), state);
@@ -39,6 +40,13 @@ describe('load-shedding levels', () => {
     ]);
     expect(isShed(4, 'critical')).toBe(true);
     expect(isShed(0, 'bulk')).toBe(false);
+  });
+
+  it('does not shed a loop that is busy but still turning quickly', () => {
+    expect(run(INITIAL_SHED_STATE, [busyButFast, busyButFast, busyButFast]).level).toBe(0);
+    expect(run({ level: 2, bad: 0, good: 0 }, [busyButFast, busyButFast, busyButFast]).level).toBe(
+      1,
+    );
   });
 
   it('does not react to a single bad sample', () => {

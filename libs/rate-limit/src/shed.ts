@@ -36,8 +36,11 @@ export function nextShedState(
   sample: PressureSample,
   t: ShedThresholds,
 ): ShedState {
-  const bad = sample.elu >= t.eluHigh || sample.delayMs >= t.delayHighMs;
-  const good = sample.elu <= t.eluLow && sample.delayMs <= t.delayLowMs;
+  // A busy loop that still turns quickly (high utilisation, low delay) is healthy: a flood of
+  // cheap 429s looks like that. Pressure is delay, or utilisation with delay building up.
+  const bad =
+    sample.delayMs >= t.delayHighMs || (sample.elu >= t.eluHigh && sample.delayMs > t.delayLowMs);
+  const good = !bad && (sample.delayMs <= t.delayLowMs || sample.elu <= t.eluLow);
   if (bad) {
     const count = state.bad + 1;
     if (count >= t.upSamples && state.level < MAX_SHED_LEVEL)
