@@ -39,3 +39,33 @@ export const RateLimitErrors = {
     Errors.invalidPayload(`Property .${field} must be a positive integer`),
   projectNotFound: (projectId: string) => Errors.notFound('project', projectId),
 };
+
+/**
+ * A 429 / 503 decided in `onRequest` from memory (block cache, shedding). Not an Error: the hot
+ * path of a flood must not pay for stack traces; the body is the same contract shape.
+ */
+export class EarlyRejection {
+  constructor(
+    readonly status: 429 | 503,
+    readonly limitName: string,
+    readonly retryAfterS: number,
+    readonly headers: Record<string, string>,
+    readonly details: string,
+  ) {}
+
+  body(requestId: string): string {
+    const [key, message] =
+      this.status === 429
+        ? ['too_many_requests', 'Too many requests hit the API too quickly.']
+        : ['service_unavailable', 'Service unavailable'];
+    return JSON.stringify({
+      code: this.status,
+      key,
+      message,
+      details: this.details,
+      request_id: requestId,
+      limit: this.limitName,
+      retry_after: this.retryAfterS,
+    });
+  }
+}

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { AppError, rootLogger, sendError } from '@app/core';
+import { rootLogger, sendError } from '@app/core';
+import { EarlyRejection } from './rate-limit.errors';
 import { RateLimitService } from './rate-limit.service';
 
 /**
@@ -21,7 +22,14 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
   fastify.addHook('onRequest', (request, reply, done) => {
     const early = service.early(request, reply);
     if (early === null) return done();
-    if (early instanceof AppError) return sendError(early, request, reply, logger);
+    if (early instanceof EarlyRejection) {
+      void reply
+        .code(early.status)
+        .headers(early.headers)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(early.body(String(request.id)));
+      return;
+    }
     early.then(
       (error) => (error ? sendError(error, request, reply, logger) : done()),
       (error: unknown) => {
@@ -36,11 +44,10 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? '<unmatched>';
-    const status = reply.statusCode;
-    metrics.httpRequests.inc({ method: request.method, route, status });
-    metrics.httpDuration.observe(
-      { method: request.method, route, status_class: `${Math.floor(status / 100)}xx` },
+    metrics.observeHttp(
+      request.method,
+      request.routeOptions.url ?? '<unmatched>',
+      reply.statusCode,
       reply.elapsedTime / 1000,
     );
     done();

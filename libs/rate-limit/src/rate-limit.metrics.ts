@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RouteClass } from './policy';
 
+const MAX_HTTP_CHILDREN = 5_000;
+
 export type DecisionOutcome =
   | 'allowed'
   | 'limited'
@@ -72,11 +74,44 @@ export class RateLimitMetrics {
     registers: [this.registry],
   });
 
+  /** Bound label children, so the per-request path does not hash label objects (bounded below). */
+  private readonly httpChildren = new Map<
+    string,
+    { count: { inc: () => void }; duration: { observe: (v: number) => void } }
+  >();
+  private readonly decisionChildren = new Map<string, { inc: () => void }>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
   }
 
   decision(cls: RouteClass | 'ip' | 'code_guessing' | 'unmatched', outcome: DecisionOutcome): void {
-    this.decisions.inc({ class: cls, outcome });
+    const key = `${cls}|${outcome}`;
+    let child = this.decisionChildren.get(key);
+    if (!child) {
+      child = this.decisions.labels({ class: cls, outcome });
+      this.decisionChildren.set(key, child);
+    }
+    child.inc();
+  }
+
+  /** `route` is the template (bounded by the app's routes); status codes are bounded too. */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      const labels = { method, route, status: String(status) };
+      child = {
+        count: this.httpRequests.labels(labels),
+        duration: this.httpDuration.labels({
+          method,
+          route,
+          status_class: `${Math.floor(status / 100)}xx`,
+        }),
+      };
+      if (this.httpChildren.size < MAX_HTTP_CHILDREN) this.httpChildren.set(key, child);
+    }
+    child.count.inc();
+    child.duration.observe(seconds);
   }
 }

@@ -16,7 +16,7 @@ import {
   RouteClass,
 } from './policy';
 import { RateLimitPolicyService } from './rate-limit-policy.service';
-import { overloaded, tooManyRequests } from './rate-limit.errors';
+import { EarlyRejection, overloaded, tooManyRequests } from './rate-limit.errors';
 import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimiter } from './rate-limiter';
 
@@ -83,24 +83,34 @@ export class RateLimitService {
   /**
    * Layer 1, in `onRequest` (before body parsing, authentication and Nest): answers from memory
    * what is already decided, and charges the per-IP budget of anonymous traffic and unknown routes.
-   * Returns null to continue, an error to send, or a promise of either.
+   * Returns null to continue, a rejection to send, or a promise of an error (or null).
    */
-  early(request: FastifyRequest, reply: FastifyReply): AppError | null | Promise<AppError | null> {
+  early(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): EarlyRejection | null | Promise<AppError | null> {
     const result = this.earlyDecision(request, reply);
-    if (result instanceof AppError) this.markHandled(request);
+    if (result instanceof EarlyRejection) this.markHandled(request);
     return result;
   }
 
   private earlyDecision(
     request: FastifyRequest,
     reply: FastifyReply,
-  ): AppError | null | Promise<AppError | null> {
+  ): EarlyRejection | null | Promise<AppError | null> {
     const route = request.routeOptions.url;
     if (route === LIVENESS_ROUTE) return null;
     const cls = route ? this.classOf(request.method, route) : 'bulk';
     if (this.monitor.shouldShed(cls)) {
       this.metrics.decision(route ? cls : 'unmatched', 'shed');
-      return overloaded(cls, this.monitor.retryAfterS);
+      const retry = this.monitor.retryAfterS;
+      return new EarlyRejection(
+        503,
+        'overload',
+        retry,
+        { 'Retry-After': String(retry) },
+        `The server is shedding ${cls} requests under load; retry after ${retry} s`,
+      );
     }
     if (!this.enabled) return null;
     const now = Date.now();
@@ -142,16 +152,23 @@ export class RateLimitService {
     windowS: number,
     cls: RouteClass | 'ip',
     now: number,
-  ): AppError {
+  ): EarlyRejection {
     this.metrics.decision(cls, 'blocked_early');
     const retry = retryAfterSeconds(until - now);
-    return tooManyRequests(limitName, retry, {
-      'X-Rate-Limit-Limit': String(limit),
-      'X-Rate-Limit-Remaining': '0',
-      'X-Rate-Limit-Retry': String(Math.ceil(now / 1000) + retry),
-      'RateLimit-Policy': `"${limitName}";q=${limit};w=${windowS}`,
-      RateLimit: `"${limitName}";r=0;t=${retry}`,
-    });
+    return new EarlyRejection(
+      429,
+      limitName,
+      retry,
+      {
+        'Retry-After': String(retry),
+        'X-Rate-Limit-Limit': String(limit),
+        'X-Rate-Limit-Remaining': '0',
+        'X-Rate-Limit-Retry': String(Math.ceil(now / 1000) + retry),
+        'RateLimit-Policy': `"${limitName}";q=${limit};w=${windowS}`,
+        RateLimit: `"${limitName}";r=0;t=${retry}`,
+      },
+      `Rate limit "${limitName}" exceeded; retry after ${retry} s`,
+    );
   }
 
   /** Charges the per-IP budget of unauthenticated, failed-auth and unknown-route requests. */
