@@ -19,7 +19,7 @@ const FORGED_REQUESTS = Number(process.env.BENCH_FORGED_REQUESTS ?? 1_000_000);
 const FORGED_KEYS = Number(process.env.BENCH_FORGED_KEYS ?? 100_000);
 const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 100);
 const FLOOD_CONNECTIONS = 128;
-const CONNECTIONS = 128;
+const CONNECTIONS = 32;
 const MB = 1024 * 1024;
 
 type Headers = Record<string, string>;

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AppError } from '@app/core';
-import { PLAN_NAMES, RateLimitPolicyService } from '@app/rate-limit';
+import { PLAN_NAMES, ProjectPolicy, RateLimitPolicyService } from '@app/rate-limit';
 import { TenancyService } from '@app/tenancy';
 import { CliModule } from './cli.module';
 import { loadConfigOrExit } from './config-or-exit';
@@ -135,6 +135,17 @@ function limitOption(value: string | undefined, name: string): number | null | u
   return n;
 }
 
+function policyJson(projectId: string, policy: ProjectPolicy) {
+  return {
+    project_id: projectId,
+    plan: policy.plan,
+    per_minute: policy.perMinute,
+    burst: policy.burst,
+    inflight_max: policy.inflightMax,
+    overridden: policy.overridden,
+  };
+}
+
 program
   .command('limits:set')
   .description(
@@ -167,7 +178,7 @@ program
           inflightMax: limitOption(opts.inflight, 'inflight'),
         });
       });
-      print({ project_id: opts.project, ...policy }, opts.json);
+      print(policyJson(opts.project, policy), opts.json);
     },
   );
 
@@ -177,7 +188,7 @@ program
   .option('--json', 'print JSON', false)
   .action(async (opts: { project: string; json: boolean }) => {
     const policy = await withApp((app) => app.get(RateLimitPolicyService).show(opts.project));
-    print({ project_id: opts.project, ...policy }, opts.json);
+    print(policyJson(opts.project, policy), opts.json);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
