@@ -55,8 +55,8 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
 
   // A request no layer decided on (failed authentication, a route outside Nest) is charged to
   // its IP before its response leaves, so the caller's next request already sees the block.
-  fastify.addHook('onSend', (request, _reply, payload, done) => {
-    const charge = service.chargeUndecided(request);
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const charge = service.chargeUndecided(request, reply);
     if (!charge) return done(null, payload);
     charge.then(
       () => done(null, payload),

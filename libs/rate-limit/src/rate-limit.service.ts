@@ -191,7 +191,8 @@ export class RateLimitService {
     const decision = await this.limiter.consume([spec]);
     const metricClass = cls === 'unmatched' ? 'unmatched' : 'ip';
     this.record(metricClass, decision);
-    if (reply && !reply.sent) reply.headers(limitHeaders(decision));
+    // Called from onRequest, the guard or onSend: in all three the headers are not sent yet.
+    if (reply) reply.headers(limitHeaders(decision));
     if (decision.allowed) return null;
     this.blockAfterDenial(`ip:${ip}`, 'project', decision);
     return this.denial(decision);
@@ -316,9 +317,9 @@ export class RateLimitService {
    * outside Nest such as the docs) costs the caller's IP like an anonymous request, so nothing
    * reachable escapes a limit; the IP's block then stops the next one in `onRequest`.
    */
-  chargeUndecided(request: FastifyRequest): Promise<unknown> | null {
+  chargeUndecided(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | null {
     if (!this.enabled || (request as LimitedRequest)[HANDLED]) return null;
     if (request.routeOptions.url === LIVENESS_ROUTE) return null;
-    return this.chargeIp(request, null);
+    return this.chargeIp(request, reply);
   }
 }

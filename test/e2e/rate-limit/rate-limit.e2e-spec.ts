@@ -133,6 +133,8 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
         .set({ 'x-app-id': 'forged', 'x-app-token': 'nope' })
         .set('x-forwarded-for', ip);
       statuses.push(res.status);
+      // The per-IP budget the failure was charged to is in the headers of the 401 too.
+      if (res.status === 401) expect(res.headers['ratelimit-policy']).toBe('"ip";q=6;w=60');
     }
     // 6/min per IP with a burst of 10: ten failures are answered, then the IP is blocked.
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
