@@ -200,3 +200,30 @@ describe('Redis stopped or hung: fallback limiter, then recovery (e2e)', () => {
     expect(await recoversWithin(8_000)).toBeLessThan(8_000);
   }, 20_000);
 });
+
+describe('embedded mode (no REDIS_URL): the in-memory limiter is the primary one (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      imports: [RateLimitProbeModule],
+      env: { REDIS_URL: '', SHED_SAMPLE_MS: '0' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('enforces the project limit in memory and blocks early after a denial', async () => {
+    const p = await createTestProject(t.app);
+    await setLimits(t.app, p.projectId, { perMinute: 60, burst: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push(
+        (await request(t.app.getHttpServer()).post('/v1/rl-probe/critical').set(p.headers)).status,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(await decisions(t.app, 'critical', 'allowed')).toBe(3);
+    expect(await decisions(t.app, 'critical', 'blocked_early')).toBe(1);
+    expect(await decisions(t.app, 'critical', 'fallback_allowed')).toBe(0);
+  });
+});
