@@ -1,6 +1,7 @@
 import { Foundation1795619668262 } from './1795619668262-Foundation';
 import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
 import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaigns';
+import { ProjectRateLimits1795620401240 } from './1795620401240-ProjectRateLimits';
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   Foundation1795619668262,
   AsyncActions1795620088745,
   VouchersCampaigns1795620271739,
+  ProjectRateLimits1795620401240,
   ValidationRules1795620612137,
   CustomersAndOrders1795621766887,
   OutboxAndWebhooks1795621803277,

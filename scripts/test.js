@@ -26,6 +26,11 @@ async function cleanupRedis(url, prefix) {
   }
 }
 
+/** Values the caller set explicitly win over the test defaults. */
+function pick(env, pattern) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => pattern.test(k)));
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const [adminUrl, redisUrl] = await Promise.all([ensurePostgres(), ensureRedis()]);
@@ -47,6 +52,19 @@ async function main() {
       LOG_LEVEL: process.env.LOG_LEVEL || 'fatal',
       DEMO_PROJECT: 'false',
       DOCS_ENABLED: 'true',
+      // Tests that exercise limits and shedding set their own values; everything else runs far
+      // below these, so a busy CI machine never turns a functional test into a 429 or 503.
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_DEFAULT_PER_MINUTE: '1000000',
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_CLIENT_IP_LIMIT: '100000',
+      RATE_LIMIT_CODE_MISSES_PER_MINUTE: '100000',
+      RATE_LIMIT_INFLIGHT_PER_PROJECT: '100000',
+      SHED_DELAY_HIGH_MS: '60000',
+      SHED_DELAY_LOW_MS: '30000',
+      SHED_ELU_HIGH_PCT: '100',
+      SHED_ELU_LOW_PCT: '99',
+      ...pick(process.env, /^(RATE_LIMIT_|SHED_|TRUST_PROXY)/),
     };
     const jest = join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
     status = spawnSync(process.execPath, [jest, ...args], { stdio: 'inherit', env }).status ?? 1;

@@ -5,6 +5,7 @@ import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
 import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
+import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
@@ -36,13 +37,17 @@ export class ApiModule {
       imports: [
         CoreModule.forRoot(config, SCHEMA),
         TenancyModule,
+        RateLimitModule,
         QueueModule,
         ...DOMAIN_MODULES,
         // ROLE=all (the embedded default) runs the job processors in the API process.
         ...(config.runsWorker ? WORKER_MODULES : []),
         ...extra,
       ],
-      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+      ],
     };
   }
 }

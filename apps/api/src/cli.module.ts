@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@app/core';
+import { RateLimitPolicyModule } from '@app/rate-limit';
 import { TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
 
@@ -9,7 +10,11 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [CoreModule.forRoot(config, SCHEMA, { http: false }), TenancyModule],
+      imports: [
+        CoreModule.forRoot(config, SCHEMA, { http: false }),
+        TenancyModule,
+        RateLimitPolicyModule,
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AppError } from '@app/core';
+import { PLAN_NAMES, ProjectPolicy, RateLimitPolicyService } from '@app/rate-limit';
 import { TenancyService } from '@app/tenancy';
 import { CliModule } from './cli.module';
 import { loadConfigOrExit } from './config-or-exit';
@@ -122,6 +123,72 @@ program
   .action(async (opts: { appId: string; json: boolean }) => {
     await withApp((app) => app.get(TenancyService).revokeKey(opts.appId));
     print({ app_id: opts.appId, revoked: true }, opts.json);
+  });
+
+/** `--per-minute 500`, `--per-minute plan` (back to the plan's value); undefined when absent. */
+function limitOption(value: string | undefined, name: string): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'plan' || value === 'default') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} must be a positive integer or "plan"`);
+  return n;
+}
+
+function policyJson(projectId: string, policy: ProjectPolicy) {
+  return {
+    project_id: projectId,
+    plan: policy.plan,
+    per_minute: policy.perMinute,
+    burst: policy.burst,
+    inflight_max: policy.inflightMax,
+    overridden: policy.overridden,
+  };
+}
+
+program
+  .command('limits:set')
+  .description(
+    `set a project's rate limits; applies on every replica within RATE_LIMIT_POLICY_CACHE_TTL_MS`,
+  )
+  .requiredOption('--project <id>', 'project id')
+  .option('--plan <plan>', `one of ${PLAN_NAMES.join(', ')}`)
+  .option('--per-minute <n>', 'requests per minute (or "plan")')
+  .option('--burst <n>', 'burst / bucket size (or "plan")')
+  .option('--inflight <n>', 'requests in flight per API process (or "plan")')
+  .option('--reset', 'remove the override (back to the default plan)', false)
+  .option('--json', 'print JSON', false)
+  .action(
+    async (opts: {
+      project: string;
+      plan?: string;
+      perMinute?: string;
+      burst?: string;
+      inflight?: string;
+      reset: boolean;
+      json: boolean;
+    }) => {
+      const policy = await withApp((app) => {
+        const policies = app.get(RateLimitPolicyService);
+        if (opts.reset) return policies.reset(opts.project);
+        return policies.set(opts.project, {
+          plan: opts.plan,
+          perMinute: limitOption(opts.perMinute, 'per-minute'),
+          burst: limitOption(opts.burst, 'burst'),
+          inflightMax: limitOption(opts.inflight, 'inflight'),
+        });
+      });
+      print(policyJson(opts.project, policy), opts.json);
+    },
+  );
+
+program
+  .command('limits:show')
+  .requiredOption('--project <id>', 'project id')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { project: string; json: boolean }) => {
+    const policy = await withApp((app) => app.get(RateLimitPolicyService).show(opts.project));
+    print(policyJson(opts.project, policy), opts.json);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -34,6 +34,13 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV: string = 'development';
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsString() HOST: string = '127.0.0.1';
+  /**
+   * Which proxies may set X-Forwarded-For: `false` (default: the socket address is the client),
+   * `true` (any; only behind a proxy that overwrites the header), or a comma-separated
+   * list of proxy addresses/CIDRs. Per-IP limits depend on it.
+   */
+  @Matches(/^(true|false|[0-9a-fA-F.:/,\s]+)$/, { message: 'TRUST_PROXY must be true, false or a list of addresses/CIDRs' })
+  TRUST_PROXY: string = 'false';
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -92,6 +99,45 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(100) WEBHOOK_SWEEP_INTERVAL_MS: number = 30_000;
   @Transform(toBool) @IsBoolean() DOCS_ENABLED: boolean = true;
   @Transform(toBool) @IsBoolean() DEMO_PROJECT: boolean = true;
+
+  // Rate limiting and overload protection (libs/rate-limit, docs/rate-limiting.md).
+  /** Kill switch for the per-project limiter (shedding and per-IP limits stay on). */
+  @Transform(toBool) @IsBoolean() RATE_LIMIT_ENABLED: boolean = true;
+  /** Requests per minute of the `default` plan (a project without an override). */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_DEFAULT_PER_MINUTE: number = 2000;
+  /** Burst (bucket capacity) of the default plan; 0 = derived (10 s worth, at least 10). */
+  @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_DEFAULT_BURST: number = 0;
+  /** API replicas sharing the limit: the local fallback admits limit / replicas while Redis is away. */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_REPLICAS: number = 1;
+  /** Requests per minute per IP without credentials, failing authentication, or to unknown routes. */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_IP_PER_MINUTE: number = 120;
+  /** Client-side (publishable key) requests per IP per window (the contract: 5 per 5 s). */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_CLIENT_IP_LIMIT: number = 5;
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_CLIENT_IP_WINDOW_S: number = 5;
+  /** Failed lookups of unknown codes per project and IP per minute before guessing is throttled. */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_CODE_MISSES_PER_MINUTE: number = 30;
+  /** Requests in flight per project per process; a share is reserved for `critical` routes. */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_INFLIGHT_PER_PROJECT: number = 64;
+  @Transform(toInt) @IsInt() @Min(0) @Max(90) RATE_LIMIT_CRITICAL_RESERVE_PCT: number = 20;
+  /** Hard caps of the traffic-keyed in-process structures. */
+  @Transform(toInt) @IsInt() @Min(16) RATE_LIMIT_BLOCK_CACHE_MAX: number = 10_000;
+  @Transform(toInt) @IsInt() @Min(16) RATE_LIMIT_LOCAL_MAX_KEYS: number = 50_000;
+  @Transform(toInt) @IsInt() @Min(16) RATE_LIMIT_INFLIGHT_MAX_PROJECTS: number = 10_000;
+  /** How long a project's limit override is cached (changes apply within this time, no restart). */
+  @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_POLICY_CACHE_TTL_MS: number = 5_000;
+  /** Redis circuit breaker: consecutive failures to open, and how long it stays open. */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_BREAKER_FAILURES: number = 3;
+  @Transform(toInt) @IsInt() @Min(50) RATE_LIMIT_BREAKER_OPEN_MS: number = 2_000;
+  /** Load shedding on event-loop utilisation / delay, sampled every SHED_SAMPLE_MS (0 = off). */
+  @Transform(toInt) @IsInt() @Min(0) SHED_SAMPLE_MS: number = 500;
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) SHED_ELU_HIGH_PCT: number = 95;
+  @Transform(toInt) @IsInt() @Min(0) @Max(100) SHED_ELU_LOW_PCT: number = 80;
+  @Transform(toInt) @IsInt() @Min(1) SHED_DELAY_HIGH_MS: number = 200;
+  @Transform(toInt) @IsInt() @Min(0) SHED_DELAY_LOW_MS: number = 50;
+  /** Consecutive bad samples to shed one more class; good samples to restore one. */
+  @Transform(toInt) @IsInt() @Min(1) SHED_UP_SAMPLES: number = 2;
+  @Transform(toInt) @IsInt() @Min(1) SHED_DOWN_SAMPLES: number = 6;
+  @Transform(toBool) @IsBoolean() METRICS_ENABLED: boolean = true;
 }
 
 export class ConfigValidationError extends Error {
@@ -137,6 +183,12 @@ export class AppConfig {
   get embeddedRedis(): boolean {
     return !this.env.REDIS_URL;
   }
+  /** TRUST_PROXY in the form Fastify takes. */
+  get trustProxy(): boolean | string {
+    const value = this.env.TRUST_PROXY.trim();
+    return value === 'true' || value === 'false' ? value === 'true' : value;
+  }
+
   get runsApi(): boolean {
     return this.env.ROLE === 'all' || this.env.ROLE === 'api';
   }

@@ -41,7 +41,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     loggerInstance: rootLogger(),
     requestTimeout: config.env.REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // Malformed URLs (bad percent-encoding) fail in the router, before Nest: same contract body.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendError(error, request, reply, rootLogger()),

@@ -1,0 +1,26 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AppConfig, Errors, Public } from '@app/core';
+import { RateLimitService } from './rate-limit.service';
+import { RateLimitMetrics } from './rate-limit.metrics';
+
+/** Prometheus scrape endpoint: public (no API key), limited per IP like other anonymous routes. */
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: RateLimitMetrics,
+    private readonly service: RateLimitService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    if (!this.config.env.METRICS_ENABLED) throw Errors.routeNotFound('GET', '/metrics');
+    this.service.refreshGauges();
+    reply.header('content-type', this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig, AppError } from '@app/core';
+import type { AuthContext } from '@app/tenancy';
+import { BlockCache } from './block-cache';
+import type { Decision } from './decision';
+import { limitHeaders, retryAfterSeconds } from './headers';
+import { InflightCounter } from './inflight';
+import { OverloadMonitor } from './overload.monitor';
+import {
+  defaultBurst,
+  defaultClassFor,
+  LimitSpec,
+  projectSpecs,
+  rateSpec,
+  RouteClass,
+} from './policy';
+import { RateLimitPolicyService } from './rate-limit-policy.service';
+import { EarlyRejection, overloaded, tooManyRequests } from './rate-limit.errors';
+import { RateLimitMetrics } from './rate-limit.metrics';
+import { RateLimiter } from './rate-limiter';
+
+/** Never limited or shed: the kubelet must always get an answer from a running process. */
+export const LIVENESS_ROUTE = '/health/live';
+const ROUTE_MEMO_MAX = 5_000;
+const IP_CHARGED = Symbol('rate-limit:ip-charged');
+const HANDLED = Symbol('rate-limit:handled');
+
+/** Marks set on a request: its IP budget was charged; some limiter layer already decided on it. */
+type LimitedRequest = FastifyRequest & { [IP_CHARGED]?: boolean; [HANDLED]?: boolean };
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The layers of overload protection, shared by the early `onRequest` hook and the guard:
+ * shedding, per-IP limits for anonymous traffic, the per-project limiter with its early block
+ * cache, and the per-project in-flight cap. See docs/rate-limiting.md.
+ */
+@Injectable()
+export class RateLimitService {
+  readonly blocks: BlockCache;
+  readonly inflight: InflightCounter;
+  /** Route template → class, learned by the guard so the early hook sheds by class (bounded by routes). */
+  private readonly routeClasses = new Map<string, RouteClass>();
+  readonly enabled: boolean;
+  private readonly ipPerMinute: number;
+  private readonly clientIpLimit: number;
+  private readonly clientIpWindowS: number;
+
+  constructor(
+    config: AppConfig,
+    readonly limiter: RateLimiter,
+    readonly policies: RateLimitPolicyService,
+    readonly monitor: OverloadMonitor,
+    readonly metrics: RateLimitMetrics,
+  ) {
+    const e = config.env;
+    this.enabled = e.RATE_LIMIT_ENABLED;
+    this.blocks = new BlockCache(e.RATE_LIMIT_BLOCK_CACHE_MAX);
+    this.inflight = new InflightCounter(
+      e.RATE_LIMIT_INFLIGHT_MAX_PROJECTS,
+      e.RATE_LIMIT_CRITICAL_RESERVE_PCT,
+    );
+    this.ipPerMinute = e.RATE_LIMIT_IP_PER_MINUTE;
+    this.clientIpLimit = e.RATE_LIMIT_CLIENT_IP_LIMIT;
+    this.clientIpWindowS = e.RATE_LIMIT_CLIENT_IP_WINDOW_S;
+  }
+
+  rememberRouteClass(method: string, route: string, cls: RouteClass): void {
+    const key = `${method} ${route}`;
+    if (!this.routeClasses.has(key) && this.routeClasses.size < ROUTE_MEMO_MAX)
+      this.routeClasses.set(key, cls);
+  }
+
+  /** The route class the early hook assumes (the guard's exact class once it has seen the route). */
+  classOf(method: string, route: string): RouteClass {
+    return this.routeClasses.get(`${method} ${route}`) ?? defaultClassFor(method);
+  }
+
+  /**
+   * Layer 1, in `onRequest` (before body parsing, authentication and Nest): answers from memory
+   * what is already decided, and charges the per-IP budget of anonymous traffic and unknown routes.
+   * Returns null to continue, a rejection to send, or a promise of an error (or null).
+   */
+  early(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): EarlyRejection | null | Promise<AppError | null> {
+    const result = this.earlyDecision(request, reply);
+    if (result instanceof EarlyRejection) this.markHandled(request);
+    return result;
+  }
+
+  private earlyDecision(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): EarlyRejection | null | Promise<AppError | null> {
+    const route = request.routeOptions.url;
+    if (route === LIVENESS_ROUTE) return null;
+    const cls = route ? this.classOf(request.method, route) : 'bulk';
+    if (this.monitor.shouldShed(cls)) {
+      this.metrics.decision(route ? cls : 'unmatched', 'shed');
+      const retry = this.monitor.retryAfterS;
+      return new EarlyRejection(
+        503,
+        'overload',
+        retry,
+        { 'Retry-After': String(retry) },
+        `The server is shedding ${cls} requests under load; retry after ${retry} s`,
+      );
+    }
+    if (!this.enabled) return null;
+    const now = Date.now();
+    const ipBlock = this.blocks.find(`ip:${request.ip}`, null, now);
+    if (ipBlock)
+      return this.blockedError(
+        ipBlock.until,
+        ipBlock.limitName,
+        ipBlock.limit,
+        ipBlock.windowS,
+        'ip',
+        now,
+      );
+    const serverAppId = header(request, 'x-app-id');
+    const clientAppId = serverAppId ? undefined : header(request, 'x-client-application-id');
+    const appId = serverAppId ?? clientAppId;
+    if (appId) {
+      const block =
+        this.blocks.find(`app:${appId}`, cls, now) ??
+        (clientAppId ? this.blocks.find(`cip:${clientAppId}:${request.ip}`, null, now) : undefined);
+      if (block)
+        return this.blockedError(
+          block.until,
+          block.limitName,
+          block.limit,
+          block.windowS,
+          cls,
+          now,
+        );
+    }
+    if (!route || !appId) return this.chargeIp(request, reply, route ? cls : 'unmatched');
+    return null;
+  }
+
+  private blockedError(
+    until: number,
+    limitName: string,
+    limit: number,
+    windowS: number,
+    cls: RouteClass | 'ip',
+    now: number,
+  ): EarlyRejection {
+    this.metrics.decision(cls, 'blocked_early');
+    const retry = retryAfterSeconds(until - now);
+    return new EarlyRejection(
+      429,
+      limitName,
+      retry,
+      {
+        'Retry-After': String(retry),
+        'X-Rate-Limit-Limit': String(limit),
+        'X-Rate-Limit-Remaining': '0',
+        'X-Rate-Limit-Retry': String(Math.ceil(now / 1000) + retry),
+        'RateLimit-Policy': `"${limitName}";q=${limit};w=${windowS}`,
+        RateLimit: `"${limitName}";r=0;t=${retry}`,
+      },
+      `Rate limit "${limitName}" exceeded; retry after ${retry} s`,
+    );
+  }
+
+  /** Charges the per-IP budget of unauthenticated, failed-auth and unknown-route requests. */
+  async chargeIp(
+    request: FastifyRequest,
+    reply: FastifyReply | null,
+    cls: RouteClass | 'unmatched' | 'ip' = 'ip',
+  ): Promise<AppError | null> {
+    (request as LimitedRequest)[IP_CHARGED] = true;
+    (request as LimitedRequest)[HANDLED] = true;
+    const ip = request.ip;
+    const spec = rateSpec(
+      'ip',
+      `ip:${ip}`,
+      this.ipPerMinute,
+      60,
+      defaultBurst(this.ipPerMinute),
+      1,
+    );
+    const decision = await this.limiter.consume([spec]);
+    const metricClass = cls === 'unmatched' ? 'unmatched' : 'ip';
+    this.record(metricClass, decision);
+    // Called from onRequest, the guard or onSend: in all three the headers are not sent yet.
+    if (reply) reply.headers(limitHeaders(decision));
+    if (decision.allowed) return null;
+    this.blockAfterDenial(`ip:${ip}`, 'project', decision);
+    return this.denial(decision);
+  }
+
+  ipCharged(request: FastifyRequest): boolean {
+    return (request as LimitedRequest)[IP_CHARGED] === true;
+  }
+
+  markHandled(request: FastifyRequest): void {
+    (request as LimitedRequest)[HANDLED] = true;
+  }
+
+  /**
+   * Layer 2 and 3, in the guard after authentication: the project's in-flight cap, then one
+   * limiter decision over the project total and the route class (and the client IP for
+   * publishable keys). Throws the 429; sets the headers either way.
+   */
+  async admit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    auth: AuthContext,
+    cls: RouteClass,
+    cost: number,
+  ): Promise<void> {
+    if (!this.enabled) return;
+    const policy =
+      this.policies.cached(auth.projectId) ?? (await this.policies.get(auth.projectId));
+    if (!this.inflight.tryAcquire(auth.projectId, cls, policy.inflightMax)) {
+      this.metrics.decision(cls, 'concurrency_limited');
+      throw tooManyRequests('concurrency', 1, {});
+    }
+    let released = false;
+    reply.raw.once('close', () => {
+      if (released) return;
+      released = true;
+      this.inflight.release(auth.projectId, cls);
+    });
+    const specs: LimitSpec[] = projectSpecs(auth.projectId, policy, cls, cost);
+    if (auth.kind === 'client') {
+      specs.push(
+        rateSpec(
+          'client_ip',
+          `p:{${auth.projectId}}:cip:${request.ip}`,
+          this.clientIpLimit,
+          this.clientIpWindowS,
+          this.clientIpLimit,
+          1,
+        ),
+      );
+    }
+    const decision = await this.limiter.consume(specs);
+    this.record(cls, decision);
+    reply.headers(limitHeaders(decision));
+    if (decision.allowed) return;
+    const denied = decision.deniedBy!;
+    if (denied.name === 'client_ip')
+      this.blockAfterDenial(`cip:${auth.appId}:${request.ip}`, 'project', decision);
+    else
+      this.blockAfterDenial(
+        `app:${auth.appId}`,
+        denied.name === 'project' ? 'project' : cls,
+        decision,
+      );
+    throw this.denial(decision);
+  }
+
+  /** Gauges read at scrape time rather than updated on every request. */
+  refreshGauges(): void {
+    for (const [cls, count] of Object.entries(this.inflight.byClass))
+      this.metrics.inflight.set({ class: cls }, count);
+    this.metrics.breakerOpen.set(this.limiter.breaker.current === 'closed' ? 0 : 1);
+  }
+
+  shedOrThrow(cls: RouteClass): void {
+    if (this.monitor.shouldShed(cls)) {
+      this.metrics.decision(cls, 'shed');
+      throw overloaded(cls, this.monitor.retryAfterS);
+    }
+  }
+
+  private record(cls: RouteClass | 'ip' | 'unmatched', decision: Decision): void {
+    const fallback = decision.source === 'fallback';
+    this.metrics.decision(
+      cls,
+      decision.allowed
+        ? fallback
+          ? 'fallback_allowed'
+          : 'allowed'
+        : fallback
+          ? 'fallback_limited'
+          : 'limited',
+    );
+  }
+
+  /**
+   * Only what a limiter rejected goes into the block cache: Redis (shared), the embedded primary,
+   * or, while Redis is away, this process's fallback share.
+   */
+  private blockAfterDenial(key: string, scope: string, decision: Decision): void {
+    if (!decision.deniedBy) return;
+    this.blocks.block(key, {
+      until: Date.now() + decision.retryAfterMs,
+      scope,
+      limitName: decision.deniedBy.name,
+      limit: decision.deniedBy.limit,
+      windowS: decision.deniedBy.windowS,
+    });
+  }
+
+  private denial(decision: Decision): AppError {
+    const headers = limitHeaders(decision);
+    return tooManyRequests(
+      decision.deniedBy?.name ?? 'project',
+      retryAfterSeconds(decision.retryAfterMs),
+      headers,
+    );
+  }
+
+  /**
+   * Before the response is sent: a request no layer decided on (failed authentication, a route served
+   * outside Nest such as the docs) costs the caller's IP like an anonymous request, so nothing
+   * reachable escapes a limit; the IP's block then stops the next one in `onRequest`.
+   */
+  chargeUndecided(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | null {
+    if (!this.enabled || (request as LimitedRequest)[HANDLED]) return null;
+    if (request.routeOptions.url === LIVENESS_ROUTE) return null;
+    return this.chargeIp(request, reply);
+  }
+}
