@@ -4,6 +4,7 @@ import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
 import { OrdersModule } from '@app/orders';
+import { PublicationsModule } from '@app/publications';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
@@ -20,6 +21,7 @@ export const DOMAIN_MODULES: Importable[] = [
   VouchersHttpModule,
   CustomersModule,
   OrdersModule,
+  PublicationsModule,
 ];
 
 /**

@@ -2,6 +2,7 @@ import { AsyncActionEntity } from '@app/async-actions';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
 import { OrderEntity } from '@app/orders';
+import { PublicationEntity, PublicationVoucherEntity } from '@app/publications';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -19,6 +20,8 @@ export const ENTITIES = [
   VoucherTransactionEntity,
   CustomerEntity,
   OrderEntity,
+  PublicationEntity,
+  PublicationVoucherEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };
