@@ -3,7 +3,7 @@ import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
 import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaigns';
 import { CustomersAndOrders1795620449114 } from './1795620449114-CustomersAndOrders';
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
-import { Publications1795621699649 } from './1795621699649-Publications';
+import { Publications1795622527273 } from './1795622527273-Publications';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -12,5 +12,5 @@ export const MIGRATIONS = [
   VouchersCampaigns1795620271739,
   CustomersAndOrders1795620449114,
   ValidationRules1795620612137,
-  Publications1795621699649,
+  Publications1795622527273,
 ];

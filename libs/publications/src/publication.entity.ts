@@ -64,6 +64,13 @@ export class PublicationEntity {
   @Column({ name: 'voucher_code', type: 'varchar', length: 100, nullable: true })
   voucherCode: string | null;
 
+  /** The type of the codes handed out (a campaign's codes share one), for list filters. */
+  @Column({ name: 'voucher_type', type: 'varchar', length: 20, nullable: true })
+  voucherType: string | null;
+
+  @Column({ name: 'is_referral_code', type: 'boolean', nullable: true })
+  isReferralCode: boolean | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -24,6 +24,8 @@ export interface PublicationInsert {
   failureMessage: string | null;
   joinOnce: boolean;
   voucherCode: string | null;
+  voucherType: string | null;
+  isReferralCode: boolean | null;
 }
 
 export interface PublicationListFilter {
@@ -88,14 +90,14 @@ const PUBLICATION_COLUMNS: Record<string, string> = {
   source_id: 'p.source_id',
   channel: 'p.channel',
   tracking_id: 'p.tracking_id',
+  voucher_type: 'p.voucher_type',
+  is_referral_code: 'p.is_referral_code::text',
 };
 
 /** Voucher-level fields: a publication matches when one of its codes does. */
 const VOUCHER_COLUMNS: Record<string, string> = {
   voucher_code: 'pv.voucher_code',
   related_object_id: 'pv.voucher_id',
-  voucher_type: 'v.type',
-  is_referral_code: 'v.is_referral_code::text',
 };
 
 /** Positional parameters for hand-written SQL; values are never inlined. */
@@ -119,8 +121,9 @@ export class PublicationsRepository {
   async insert(projectId: string, row: PublicationInsert, em: EntityManager): Promise<void> {
     await em.query(
       `INSERT INTO publications (id, project_id, campaign_id, customer_id, tracking_id, source_id,
-         channel, metadata, result, failure_code, failure_message, join_once, voucher_code, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, now())`,
+         channel, metadata, result, failure_code, failure_message, join_once, voucher_code,
+         voucher_type, is_referral_code, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, now())`,
       [
         row.id,
         projectId,
@@ -135,6 +138,8 @@ export class PublicationsRepository {
         row.failureMessage,
         row.joinOnce,
         row.voucherCode,
+        row.voucherType,
+        row.isReferralCode,
       ],
     );
   }
@@ -217,28 +222,34 @@ export class PublicationsRepository {
     page: Paging,
   ): Promise<{ rows: PublicationRecord[]; total: number }> {
     const params = new Params();
+    // $1 is the project id; subqueries below refer to it.
     const where = [`p.project_id = ${params.add(projectId)}`];
+    // Keys resolve through non-correlated subqueries (hashed once), never an OR across a join.
     if (filter.campaign !== undefined) {
       const key = params.add(filter.campaign);
-      where.push(`(p.campaign_id = ${key} OR c.name = ${key})`);
+      where.push(
+        `p.campaign_id IN (SELECT id FROM campaigns WHERE project_id = $1 AND (id = ${key} OR name = ${key}))`,
+      );
     }
     if (filter.customer !== undefined) {
       const key = params.add(filter.customer);
-      where.push(`(p.customer_id = ${key} OR cu.source_id = ${key})`);
+      where.push(
+        `p.customer_id IN (SELECT id FROM customers WHERE project_id = $1 AND (id = ${key} OR source_id = ${key}))`,
+      );
     }
     if (filter.voucher !== undefined) {
       const code = params.add(filter.voucher);
       where.push(
-        `(p.voucher_code = ${code} OR EXISTS (SELECT 1 FROM publication_vouchers pv
-           WHERE pv.project_id = p.project_id AND pv.publication_id = p.id AND pv.voucher_code = ${code}))`,
+        `(p.voucher_code = ${code} OR p.id IN (SELECT publication_id FROM publication_vouchers
+           WHERE project_id = $1 AND voucher_code = ${code}))`,
       );
     }
     if (filter.result !== undefined) where.push(`p.result = ${params.add(filter.result)}`);
     if (filter.sourceId !== undefined) where.push(`p.source_id = ${params.add(filter.sourceId)}`);
     if (filter.voucherType !== undefined)
-      where.push(voucherExists(`v.type = ${params.add(filter.voucherType)}`));
+      where.push(`p.voucher_type = ${params.add(filter.voucherType)}`);
     if (filter.isReferralCode !== undefined)
-      where.push(voucherExists(`v.is_referral_code = ${params.add(filter.isReferralCode)}`));
+      where.push(`p.is_referral_code = ${params.add(filter.isReferralCode)}`);
     if (filter.filters.conditions.length) {
       const parts = filter.filters.conditions.map((c) => conditionSql(c, params));
       where.push(`(${parts.join(filter.filters.junction === 'OR' ? ' OR ' : ' AND ')})`);
@@ -263,10 +274,10 @@ export class PublicationsRepository {
   }
 }
 
+/** Publications with a code matching `condition` (on pv); `$1` is the project id. */
 function voucherExists(condition: string): string {
-  return `EXISTS (SELECT 1 FROM publication_vouchers pv
-    JOIN vouchers v ON v.project_id = pv.project_id AND v.id = pv.voucher_id
-    WHERE pv.project_id = p.project_id AND pv.publication_id = p.id AND ${condition})`;
+  return `p.id IN (SELECT pv.publication_id FROM publication_vouchers pv
+    WHERE pv.project_id = $1 AND ${condition})`;
 }
 
 function conditionSql(c: PublicationCondition, params: Params): string {

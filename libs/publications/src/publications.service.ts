@@ -54,6 +54,8 @@ interface AttemptContext {
   campaignId?: string;
   customerId?: string;
   voucherCode?: string;
+  voucherType?: string;
+  isReferralCode?: boolean;
 }
 
 /**
@@ -181,10 +183,20 @@ export class PublicationsService {
       if (!voucher) throw PublicationErrors.voucherNotFound(input.voucher);
       context.voucherCode = voucher.code;
       context.campaignId = voucher.campaignId ?? undefined;
+      context.voucherType = voucher.type;
+      context.isReferralCode = voucher.isReferralCode;
       const id = newId('publication');
       await this.repository.insert(
         projectId,
-        { ...base, id, campaignId: voucher.campaignId, joinOnce: false, voucherCode: voucher.code },
+        {
+          ...base,
+          id,
+          campaignId: voucher.campaignId,
+          joinOnce: false,
+          voucherCode: voucher.code,
+          voucherType: voucher.type,
+          isReferralCode: voucher.isReferralCode,
+        },
         em,
       );
       if (!(await this.holders.claimOne(projectId, voucher.id, customer.id, em)))
@@ -202,6 +214,8 @@ export class PublicationsService {
     const campaign = await this.campaigns.findLive(projectId, key, em);
     if (!campaign) throw PublicationErrors.campaignNotFound(key);
     context.campaignId = campaign.id;
+    context.voucherType = campaign.voucher.type;
+    context.isReferralCode = campaign.voucher.is_referral_code ?? false;
     assertPublishable(campaign);
     const joinOnce = input.joinOnce || campaign.joinOnce;
     if (joinOnce) {
@@ -213,7 +227,15 @@ export class PublicationsService {
     const id = newId('publication');
     await this.repository.insert(
       projectId,
-      { ...base, id, campaignId: campaign.id, joinOnce, voucherCode: null },
+      {
+        ...base,
+        id,
+        campaignId: campaign.id,
+        joinOnce,
+        voucherCode: null,
+        voucherType: campaign.voucher.type,
+        isReferralCode: campaign.voucher.is_referral_code ?? false,
+      },
       em,
     );
     const codes: PublishedCode[] = (
@@ -302,6 +324,8 @@ export class PublicationsService {
             failureMessage: error.details ?? error.message,
             joinOnce: false,
             voucherCode: context.voucherCode ?? null,
+            voucherType: context.voucherType ?? null,
+            isReferralCode: context.isReferralCode ?? null,
           },
           em,
         );

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Publications1795621699649 implements MigrationInterface {
-    name = 'Publications1795621699649'
+export class Publications1795622527273 implements MigrationInterface {
+    name = 'Publications1795622527273'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -19,6 +19,8 @@ export class Publications1795621699649 implements MigrationInterface {
                 "failure_message" text,
                 "join_once" boolean NOT NULL DEFAULT false,
                 "voucher_code" character varying(100),
+                "voucher_type" character varying(20),
+                "is_referral_code" boolean,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_2c4e732b044e09139d2f1065fae" PRIMARY KEY ("id")
             )
