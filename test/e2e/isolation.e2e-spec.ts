@@ -36,7 +36,9 @@ describe('tenant isolation: a key of project A never reaches project B (e2e)', (
       const send = (project: TestProject) => {
         const agent = request(t.app.getHttpServer());
         const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-        const req = agent[verb](path).set(project.headers);
+        const req = agent[verb](path).set(
+          testCase.clientKeys ? project.clientHeaders : project.headers,
+        );
         return body === undefined ? req : req.send(body as object);
       };
       const asOther = await send(b);

@@ -36,21 +36,25 @@ const NUMERIC_OPS = new Set<string>([
   '$less_than_equal',
 ]);
 
-/** `voucher_type` values: the spec's short names and the voucher object's own. */
+/**
+ * `voucher_type` values, case-insensitive: the spec's (`discount`, `loyalty`, `lucky_draw`),
+ * the SDK type's (`DISCOUNT`, `GIFT`, `LOYALTY_CARD`, `LUCKY_DRAW`) and the voucher's own.
+ */
 const VOUCHER_TYPES: Record<string, string> = {
-  discount: 'DISCOUNT_VOUCHER',
-  gift: 'GIFT_VOUCHER',
-  loyalty: 'LOYALTY_CARD',
+  DISCOUNT: 'DISCOUNT_VOUCHER',
+  GIFT: 'GIFT_VOUCHER',
+  LOYALTY: 'LOYALTY_CARD',
+  LOYALTY_CARD: 'LOYALTY_CARD',
+  LUCKY_DRAW: 'LUCKY_DRAW',
   DISCOUNT_VOUCHER: 'DISCOUNT_VOUCHER',
   GIFT_VOUCHER: 'GIFT_VOUCHER',
-  LOYALTY_CARD: 'LOYALTY_CARD',
 };
 
 export function voucherTypeOf(value: string): string {
-  const type = VOUCHER_TYPES[value];
+  const type = VOUCHER_TYPES[value.toUpperCase()];
   if (!type)
     throw Errors.invalidQueryParams(
-      `voucher_type must be one of ${Object.keys(VOUCHER_TYPES).join(', ')}`,
+      `voucher_type must be one of ${Object.keys(VOUCHER_TYPES).join(', ')} (any case)`,
     );
   return type;
 }

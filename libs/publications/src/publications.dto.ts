@@ -119,15 +119,6 @@ export const PUBLICATION_ORDER_FIELDS = [
   'channel',
 ] as const;
 
-export const VOUCHER_TYPE_FILTERS = [
-  'discount',
-  'gift',
-  'loyalty',
-  'DISCOUNT_VOUCHER',
-  'GIFT_VOUCHER',
-  'LOYALTY_CARD',
-] as const;
-
 export class ListPublicationsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: PUBLICATION_ORDER_FIELDS.flatMap((f) => [f, `-${f}`]) })
   @IsOptional()
@@ -157,10 +148,11 @@ export class ListPublicationsQueryDto extends ListQueryDto {
   @IsIn(['SUCCESS', 'FAILURE'])
   result?: 'SUCCESS' | 'FAILURE';
 
-  @ApiPropertyOptional({ enum: VOUCHER_TYPE_FILTERS })
+  @ApiPropertyOptional({ description: 'discount | gift | loyalty | lucky_draw (any case)' })
   @IsOptional()
-  @IsIn(VOUCHER_TYPE_FILTERS)
-  voucher_type?: (typeof VOUCHER_TYPE_FILTERS)[number];
+  @IsString()
+  @MaxLength(40)
+  voucher_type?: string;
 
   @ApiPropertyOptional()
   @IsOptional()

@@ -46,13 +46,15 @@ export const PublicationErrors = {
   voucherNotFound: (code: string) => Errors.notFound('voucher', code),
 };
 
-/** Failures a publication attempt is recorded for (result FAILURE in the list). */
+/**
+ * Failures a publication attempt is recorded for (result FAILURE in the list): the campaign or
+ * voucher exists but had nothing to give. Unknown campaigns and codes are not recorded, so
+ * naming another project's campaign leaves no trace in either project.
+ */
 export function isRecordedFailure(error: unknown): error is AppError {
-  if (!(error instanceof AppError)) return false;
-  if (error.key === 'no_voucher_suitable_for_publication') return true;
-  if (error.key === 'voucher_already_published') return true;
   return (
-    error.key === 'not_found' &&
-    (error.resourceType === 'campaign' || error.resourceType === 'voucher')
+    error instanceof AppError &&
+    (error.key === 'no_voucher_suitable_for_publication' ||
+      error.key === 'voucher_already_published')
   );
 }
