@@ -92,10 +92,15 @@ export class PublicationsService {
     return this.publish(auth.projectId, input);
   }
 
-  /** POST /client/v1/publish?campaign=NAME with a client-side key. */
+  /**
+   * POST /client/v1/publish?campaign=NAME with a client-side key. A publishable key is public,
+   * so the customer is identified by source_id only: profile fields in the body are ignored
+   * rather than letting any page visitor overwrite a customer's name or email.
+   */
   publishFromClient(auth: AuthContext, query: ClientPublishQueryDto, body: ClientPublishBodyDto) {
+    const sourceId = body.customer?.source_id;
     const input = normalizePublishRequest(
-      { ...body, campaign: query.campaign },
+      { ...body, customer: sourceId ? { source_id: sourceId } : {}, campaign: query.campaign },
       { queryJoinOnce: query.join_once, defaultChannel: auth.channel, maxCount: 1 },
     );
     return this.publish(auth.projectId, input);

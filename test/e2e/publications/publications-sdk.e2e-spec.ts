@@ -104,6 +104,13 @@ describe('publications through @voucherify/sdk (e2e)', () => {
     const once = await cs.publish('Camp', {}, { join_once: true });
     const twice = await cs.publish('Camp', {}, { join_once: true });
     expect(twice.voucher.code).toBe(once.voucher.code);
+    // A publishable key identifies the customer by source_id only; profile fields are ignored.
+    const probe = await cs.publish('Camp', {
+      customer: { source_id: 'c1', name: 'Mallory', email: 'm@evil.example' },
+    });
+    expect(probe.customer_id).toBeDefined();
+    const c1 = await client.customers.get('c1');
+    expect(c1).toMatchObject({ source_id: 'c1', name: null, email: null });
     await expect(cs.publish('NoSuchCamp', {})).rejects.toMatchObject({
       code: 404,
       key: 'not_found',
