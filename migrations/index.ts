@@ -5,6 +5,7 @@ import { ProjectRateLimits1795620401240 } from './1795620401240-ProjectRateLimit
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
+import { Publications1795622527273 } from './1795622527273-Publications';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ValidationRules1795620612137,
   CustomersAndOrders1795621766887,
   OutboxAndWebhooks1795621803277,
+  Publications1795622527273,
 ];

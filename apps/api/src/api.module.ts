@@ -4,6 +4,7 @@ import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
 import { OrdersModule } from '@app/orders';
+import { PublicationsModule } from '@app/publications';
 import { QueueModule } from '@app/queue';
 import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
@@ -23,6 +24,7 @@ export const DOMAIN_MODULES: Importable[] = [
   CustomersModule,
   OrdersModule,
   WebhooksModule,
+  PublicationsModule,
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
 import { OrderEntity } from '@app/orders';
 import { ProjectRateLimitEntity } from '@app/rate-limit';
+import { PublicationEntity, PublicationVoucherEntity } from '@app/publications';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -27,6 +28,8 @@ export const ENTITIES = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   ProjectRateLimitEntity,
+  PublicationEntity,
+  PublicationVoucherEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

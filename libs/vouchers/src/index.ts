@@ -4,6 +4,7 @@ export * from './campaigns.service';
 export * from './code-generation';
 export * from './code-generation.service';
 export * from './voucher-filters';
+export * from './voucher-holders.repository';
 export * from './voucher-import';
 export * from './voucher-rules';
 export * from './voucher-transaction.entity';

@@ -20,6 +20,10 @@ export interface ValidityTimeframe {
 @Index('ux_vouchers_project_code', ['projectId', 'code'], { unique: true })
 @Index('ix_vouchers_project_campaign', ['projectId', 'campaignId'])
 @Index('ix_vouchers_project_created', ['projectId', 'createdAt'])
+// Publications pick free codes of a campaign; without it each pick rescans the taken ones.
+@Index('ix_vouchers_project_campaign_free', ['projectId', 'campaignId'], {
+  where: '"holder_id" IS NULL AND "deleted_at" IS NULL',
+})
 @Check(
   'ck_vouchers_redeemed_quantity',
   '"redemption_quantity" IS NULL OR "redeemed_quantity" <= "redemption_quantity"',

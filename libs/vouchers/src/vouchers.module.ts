@@ -5,6 +5,7 @@ import { FastifySetup, registerFastifySetup } from '@app/core';
 import { CampaignsRepository } from './campaigns.repository';
 import { CampaignsService } from './campaigns.service';
 import { CodeGenerationService } from './code-generation.service';
+import { VoucherHoldersRepository } from './voucher-holders.repository';
 import { VouchersRepository } from './vouchers.repository';
 import { VouchersService } from './vouchers.service';
 
@@ -38,6 +39,8 @@ registerFastifySetup(importUploadsSetup);
     CodeGenerationService,
     VouchersService,
     CampaignsService,
+    // Publications claim codes through it.
+    VoucherHoldersRepository,
   ],
   exports: [
     VouchersRepository,
@@ -45,6 +48,7 @@ registerFastifySetup(importUploadsSetup);
     CodeGenerationService,
     VouchersService,
     CampaignsService,
+    VoucherHoldersRepository,
   ],
 })
 export class VouchersModule {}

@@ -21,6 +21,8 @@ export interface IsolationCase {
   expectForOwner?: number;
   /** For `empty-list`: the envelope's data_ref. */
   dataRef?: string;
+  /** Send each project's client-side keys instead of its server keys (/client/v1 routes). */
+  clientKeys?: boolean;
 }
 
 interface CasesFile {

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext, ProjectId } from '@app/tenancy';
+import {
+  ClientPublishBodyDto,
+  ClientPublishQueryDto,
+  ListPublicationsQueryDto,
+  PublishQueryDto,
+  PublishRequestDto,
+} from './publications.dto';
+import { PublicationsService } from './publications.service';
+
+@ApiTags('publications')
+@Controller('v1/publications')
+export class PublicationsController {
+  constructor(private readonly publications: PublicationsService) {}
+
+  @Post()
+  create(
+    @Auth() auth: AuthContext,
+    @Body() body: PublishRequestDto,
+    @Query() query: PublishQueryDto,
+  ) {
+    return this.publications.create(auth, body, query);
+  }
+
+  @Get('create')
+  createFromQuery(@Auth() auth: AuthContext, @Query() query: PublishRequestDto) {
+    return this.publications.createFromQuery(auth, query);
+  }
+
+  @Get()
+  list(@ProjectId() projectId: string, @Query() query: ListPublicationsQueryDto) {
+    return this.publications.list(projectId, query);
+  }
+}
+
+@ApiTags('client-side')
+@Controller('client/v1')
+export class ClientPublicationsController {
+  constructor(private readonly publications: PublicationsService) {}
+
+  @Post('publish')
+  publish(
+    @Auth() auth: AuthContext,
+    @Query() query: ClientPublishQueryDto,
+    @Body() body: ClientPublishBodyDto,
+  ) {
+    return this.publications.publishFromClient(auth, query, body ?? {});
+  }
+}
