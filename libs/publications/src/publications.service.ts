@@ -12,6 +12,8 @@ import {
   TransactionRunner,
 } from '@app/core';
 import { CustomersService } from '@app/customers';
+import { EventsService, eventSourceOf } from '@app/queue';
+import type { EventSource } from '@app/queue';
 import type { AuthContext } from '@app/tenancy';
 import {
   buildVoucherTemplateRow,
@@ -74,6 +76,7 @@ export class PublicationsService {
     private readonly vouchers: VouchersRepository,
     private readonly holders: VoucherHoldersRepository,
     private readonly codegen: CodeGenerationService,
+    private readonly events: EventsService,
   ) {}
 
   /** POST /v1/publications (join_once in the body or the query). */
@@ -83,13 +86,13 @@ export class PublicationsService {
       defaultChannel: 'API',
       maxCount: MAX_PUBLICATION_COUNT,
     });
-    return this.publish(auth.projectId, input);
+    return this.publish(auth, input);
   }
 
   /** GET /v1/publications/create: the same request in deepObject query parameters, one code. */
   createFromQuery(auth: AuthContext, query: PublishRequestDto) {
     const input = normalizePublishRequest(query, { defaultChannel: 'API', maxCount: 1 });
-    return this.publish(auth.projectId, input);
+    return this.publish(auth, input);
   }
 
   /**
@@ -103,7 +106,7 @@ export class PublicationsService {
       { ...body, customer: sourceId ? { source_id: sourceId } : {}, campaign: query.campaign },
       { queryJoinOnce: query.join_once, defaultChannel: auth.channel, maxCount: 1 },
     );
-    return this.publish(auth.projectId, input);
+    return this.publish(auth, input);
   }
 
   async list(projectId: string, query: ListPublicationsQueryDto) {
@@ -126,7 +129,8 @@ export class PublicationsService {
     return listEnvelope('publications', await this.serializeMany(projectId, rows), total);
   }
 
-  private async publish(projectId: string, input: PublishInput) {
+  private async publish(auth: AuthContext, input: PublishInput) {
+    const projectId = auth.projectId;
     if (input.sourceId !== undefined) {
       const existing = await this.repository.findBySourceId(projectId, input.sourceId);
       if (existing) return this.replay(projectId, existing, input);
@@ -134,7 +138,7 @@ export class PublicationsService {
     const context: AttemptContext = {};
     try {
       const id = await this.tx.run((em) =>
-        this.publishInTransaction(projectId, input, context, em),
+        this.publishInTransaction(projectId, input, context, em, eventSourceOf(auth)),
       );
       return await this.get(projectId, id);
     } catch (error) {
@@ -166,6 +170,7 @@ export class PublicationsService {
     input: PublishInput,
     context: AttemptContext,
     em: EntityManager,
+    source: EventSource,
   ): Promise<string> {
     // The customer row stays locked until commit, so one customer's publications run one at
     // a time: a join_once repeat then sees the first one's committed row.
@@ -206,10 +211,16 @@ export class PublicationsService {
       );
       if (!(await this.holders.claimOne(projectId, voucher.id, customer.id, em)))
         throw PublicationErrors.voucherAlreadyPublished(voucher.code, voucher.id);
-      await this.repository.addCodes(
+      const published = [{ voucherId: voucher.id, code: voucher.code }];
+      await this.repository.addCodes(projectId, id, published, em);
+      await this.recordPublished(
         projectId,
         id,
-        [{ voucherId: voucher.id, code: voucher.code }],
+        customer,
+        voucher.campaignId,
+        published,
+        input,
+        source,
         em,
       );
       return id;
@@ -256,7 +267,60 @@ export class PublicationsService {
       );
     }
     await this.repository.addCodes(projectId, id, codes, em);
+    await this.recordPublished(projectId, id, customer, campaign.id, codes, input, source, em);
     return id;
+  }
+
+  /** Outbox events in the publication's own transaction: one for it, one per code handed out. */
+  private async recordPublished(
+    projectId: string,
+    publicationId: string,
+    customer: { id: string; sourceId: string | null },
+    campaignId: string | null,
+    codes: PublishedCode[],
+    input: PublishInput,
+    source: EventSource,
+    em: EntityManager,
+  ): Promise<void> {
+    const customerRef = { id: customer.id, source_id: customer.sourceId, object: 'customer' };
+    await this.events.record(em, {
+      projectId,
+      type: 'publication.succeeded',
+      entityId: publicationId,
+      source,
+      data: {
+        publication: {
+          id: publicationId,
+          customer_id: customer.id,
+          campaign_id: campaignId,
+          channel: input.channel,
+          source_id: input.sourceId ?? null,
+          metadata: input.metadata ?? {},
+          vouchers: codes.map((c) => c.code),
+          vouchers_id: codes.map((c) => c.voucherId),
+          object: 'publication',
+        },
+        customer: customerRef,
+      },
+    });
+    for (const code of codes) {
+      await this.events.record(em, {
+        projectId,
+        type: 'voucher.published',
+        entityId: code.voucherId,
+        source,
+        data: {
+          voucher: {
+            id: code.voucherId,
+            code: code.code,
+            campaign_id: campaignId,
+            object: 'voucher',
+          },
+          customer: customerRef,
+          publication: { id: publicationId },
+        },
+      });
+    }
   }
 
   /** AUTO_UPDATE: new codes from the campaign's template, born held by the customer. */
