@@ -1,4 +1,5 @@
 import { AsyncActionsService } from '@app/async-actions';
+import { VOUCHER_ISOLATION_CASES } from './voucher-cases';
 import type { TestProject } from '../../factories/project.factory';
 import type { TestApp } from '../../utils/test-app';
 
@@ -11,14 +12,30 @@ import type { TestApp } from '../../utils/test-app';
 export interface IsolationCase {
   /** Route template exactly as registered, e.g. `GET /v1/vouchers/:code`. */
   route: string;
-  /** Creates A's data and returns the concrete request. */
-  arrange: (t: TestApp, a: TestProject) => Promise<{ path: string; body?: unknown }>;
-  /** What B must get: `404` (not found) or `empty-list` (200 with no items). */
-  expectForOther: 404 | 'empty-list';
+  /** Creates A's data and returns the concrete request (`attach`: a multipart file upload). */
+  arrange: (
+    t: TestApp,
+    a: TestProject,
+  ) => Promise<{
+    path: string;
+    body?: unknown;
+    attach?: { field: string; content: string; filename: string };
+  }>;
+  /**
+   * What B must get: `404` (not found), `empty-list` (200 with no items), or a status plus a
+   * check proving B acted on its own project only (e.g. B may create a code A already holds).
+   */
+  expectForOther: 404 | 'empty-list' | OwnProjectExpectation;
   /** Status A gets for the same request (default 200). */
   expectForOwner?: number;
   /** For `empty-list`: the envelope's data_ref. */
   dataRef?: string;
+}
+
+export interface OwnProjectExpectation {
+  status: number;
+  /** Runs on B's response; may call the API as B (e.g. to read an async action's outcome). */
+  check: (body: Record<string, unknown>, t: TestApp, b: TestProject) => Promise<void> | void;
 }
 
 export const ISOLATION_CASES: IsolationCase[] = [
@@ -41,6 +58,7 @@ export const ISOLATION_CASES: IsolationCase[] = [
     expectForOther: 'empty-list',
     dataRef: 'async_actions',
   },
+  ...VOUCHER_ISOLATION_CASES,
 ];
 
 /** Routes that are not tenant data: public, operator-only, or answered without project data. */
