@@ -49,6 +49,11 @@ describe('code generation', () => {
     expect(new Set(codes).size).toBe(16);
   });
 
+  it('returns fewer codes instead of looping when the keyspace is smaller than the batch', () => {
+    const codes = new CodeGenerator(normalizeCodeConfig({ length: 2, charset: 'AB' })).batch(10);
+    expect(codes.sort()).toEqual(['AA', 'AB', 'BA', 'BB']);
+  });
+
   it('computes the keyspace and refuses requests above the safe fraction, with the numbers', () => {
     const config = normalizeCodeConfig({ length: 3, charset: '0123456789' });
     expect(keyspace(config)).toBe(1000);

@@ -8,6 +8,8 @@ const amount = (amount_off = 100) => ({
   discount: { type: 'AMOUNT', amount_off },
 });
 
+jest.setTimeout(60_000);
+
 describe('vouchers and campaigns over raw HTTP (e2e)', () => {
   let t: TestApp;
   let a: TestProject;
@@ -232,6 +234,19 @@ describe('vouchers and campaigns over raw HTTP (e2e)', () => {
         'invalid_query_params',
       );
       expect((await get('/v1/vouchers?limit=101').expect(400)).body.key).toBe('invalid_payload');
+    });
+  });
+
+  it('accepts JSON imports above the default body limit (up to 10 MB)', async () => {
+    const rows = Array.from({ length: 4_000 }, (_, i) => ({
+      code: `BIG-${i}`,
+      ...amount(),
+      additional_info: 'x'.repeat(250),
+    }));
+    expect(Buffer.byteLength(JSON.stringify(rows))).toBeGreaterThan(1_048_576);
+    const res = await post('/v1/vouchers/import', rows).expect(202);
+    expect((await waitForAction(t, a, res.body.async_action_id)).result).toMatchObject({
+      done_count: 4_000,
     });
   });
 
