@@ -234,6 +234,7 @@ describe('vouchers and campaigns over raw HTTP (e2e)', () => {
         'invalid_query_params',
       );
       expect((await get('/v1/vouchers?limit=101').expect(400)).body.key).toBe('invalid_payload');
+      expect((await get('/v1/campaigns?filters[name][conditions][$is][0]=x').expect(400)).body.key).toBe('invalid_query_params');
     });
   });
 
