@@ -45,7 +45,9 @@ async function main() {
   configureLogger(config.env.LOG_LEVEL);
   if (!config.env.DATABASE_URL || !/test/.test(config.env.DATABASE_URL))
     throw new Error('run through npm run bench:codegen (a fresh *test* database)');
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { logger: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+    logger: false,
+  });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
   try {
@@ -77,17 +79,27 @@ async function main() {
       count = c.vouchers_count;
     }
     const oursMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (status !== 'DONE' || count !== COUNT) throw new Error(`generation ended ${status} with ${count} codes`);
+    if (status !== 'DONE' || count !== COUNT)
+      throw new Error(`generation ended ${status} with ${count} codes`);
     clearInterval(sampler);
     const rawMs = await rawInsert(config.env.DATABASE_URL, 'proj_raw');
     const ratio = oursMs / rawMs;
     const rssMb = peakRss / 1024 / 1024;
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(34)} ${v}\n`);
     line('codes', COUNT.toLocaleString('en-US'));
-    line('campaign generation (ours)', `${(oursMs / 1000).toFixed(2)} s (${Math.round(COUNT / (oursMs / 1000)).toLocaleString('en-US')} codes/s)`);
+    line(
+      'campaign generation (ours)',
+      `${(oursMs / 1000).toFixed(2)} s (${Math.round(COUNT / (oursMs / 1000)).toLocaleString('en-US')} codes/s)`,
+    );
     line('raw INSERT ... SELECT (same shape)', `${(rawMs / 1000).toFixed(2)} s`);
-    line('ratio ours / raw', `${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x) ${ratio <= TARGET_RATIO ? 'OK' : 'MISSED'}`);
-    line('peak RSS', `${rssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB) ${rssMb < TARGET_RSS_MB ? 'OK' : 'MISSED'}`);
+    line(
+      'ratio ours / raw',
+      `${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x) ${ratio <= TARGET_RATIO ? 'OK' : 'MISSED'}`,
+    );
+    line(
+      'peak RSS',
+      `${rssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB) ${rssMb < TARGET_RSS_MB ? 'OK' : 'MISSED'}`,
+    );
   } finally {
     clearInterval(sampler);
     await app.close();

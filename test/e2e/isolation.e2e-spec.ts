@@ -35,24 +35,30 @@ describe('tenant isolation: a key of project A never reaches project B (e2e)', (
   });
 
   for (const testCase of ISOLATION_CASES) {
-    it(`${testCase.route}: B gets ${testCase.expectForOther}, A gets ${testCase.expectForOwner ?? 200}`, async () => {
+    const other = testCase.expectForOther;
+    const otherLabel = typeof other === 'object' ? `${other.status} in its own project` : other;
+    it(`${testCase.route}: B gets ${otherLabel}, A gets ${testCase.expectForOwner ?? 200}`, async () => {
       const [method] = testCase.route.split(' ');
-      const { path, body } = await testCase.arrange(t, a);
+      const { path, body, attach } = await testCase.arrange(t, a);
       const send = (project: TestProject) => {
         const agent = request(t.app.getHttpServer());
         const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
         const req = agent[verb](path).set(
           testCase.clientKeys ? project.clientHeaders : project.headers,
         );
+        if (attach) return req.attach(attach.field, Buffer.from(attach.content), attach.filename);
         return body === undefined ? req : req.send(body as object);
       };
       const asOther = await send(b);
-      if (testCase.expectForOther === 404) {
+      if (other === 404) {
         expect(asOther.status).toBe(404);
         expect(asOther.body.key).toBe('not_found');
-      } else {
+      } else if (other === 'empty-list') {
         expect(asOther.status).toBe(200);
         expect(asOther.body[testCase.dataRef ?? 'data']).toEqual([]);
+      } else {
+        expect(asOther.status).toBe(other.status);
+        await other.check(asOther.body as Record<string, unknown>, t, b);
       }
       const asOwner = await send(a);
       expect(asOwner.status).toBe(testCase.expectForOwner ?? 200);

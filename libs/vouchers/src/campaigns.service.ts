@@ -187,6 +187,11 @@ export class CampaignsService {
   }
 
   async list(projectId: string, query: ListCampaignsQueryDto) {
+    // Refused rather than silently ignored: a caller filtering must not get everything back.
+    if (query.filters && Object.keys(query.filters).length)
+      throw Errors.invalidQueryParams(
+        'Property .filters is not supported on campaigns yet; use campaign_type',
+      );
     const order = parseOrder(query.order, ['created_at', 'updated_at', 'name'] as const, {
       field: 'created_at',
       direction: 'DESC',

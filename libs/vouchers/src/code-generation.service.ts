@@ -94,7 +94,7 @@ export class CodeGenerationService {
     while (done < count) {
       const n = Math.min(batchSize, count - done);
       const codes = generator.batch(n);
-      const ids = bulkIds(ID_PREFIXES.voucher, n);
+      const ids = bulkIds(ID_PREFIXES.voucher, codes.length);
       const inserted = await this.tx.run(async (em) => {
         const live = await this.campaigns.findById(projectId, campaignId, em);
         if (!live || live.deletedAt) return -1;

@@ -168,10 +168,14 @@ export class CodeGenerator {
     return this.config.prefix + body + this.config.postfix;
   }
 
-  /** `count` distinct codes (duplicates inside the batch are regenerated). */
+  /**
+   * Up to `count` distinct codes (duplicates inside the batch are regenerated). Bounded: a
+   * keyspace smaller than `count` yields fewer codes instead of looping forever.
+   */
   batch(count: number): string[] {
     const seen = new Set<string>();
-    while (seen.size < count) seen.add(this.one());
+    const maxDraws = count * 20 + 1000;
+    for (let draws = 0; seen.size < count && draws < maxDraws; draws++) seen.add(this.one());
     return [...seen];
   }
 }

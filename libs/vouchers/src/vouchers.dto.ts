@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
   registerDecorator,
+  ValidateIf,
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
@@ -42,6 +43,13 @@ export const CAMPAIGN_TYPES = [
   'REFERRAL_PROGRAM',
 ] as const;
 export const CAMPAIGN_KINDS = ['AUTO_UPDATE', 'STATIC', 'STANDALONE'] as const;
+
+/**
+ * Optional but not nullable: absent is fine, `null` is validated (and refused) like any other
+ * value. For properties whose column cannot be null (IsOptional would let null through).
+ */
+export const NotNullIfPresent = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 export function IsMetadata(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
@@ -167,7 +175,7 @@ export class DiscountDto {
   unit_off?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @NotNullIfPresent()
   @IsString()
   @MaxLength(200)
   unit_type?: string;
@@ -182,7 +190,7 @@ export class DiscountDto {
   @IsOptional() @IsString() @MaxLength(1000) percent_off_formula?: string;
   @IsOptional() @IsString() @MaxLength(1000) fixed_amount_formula?: string;
   @IsOptional() @IsString() @MaxLength(1000) unit_off_formula?: string;
-  @IsOptional() @IsBoolean() is_dynamic?: boolean;
+  @NotNullIfPresent() @IsBoolean() is_dynamic?: boolean;
 
   @IsOptional() @IsObject() @ValidateNested() @Type(() => RefDto) product?: RefDto;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => RefDto) sku?: RefDto;
@@ -219,7 +227,7 @@ export class RedemptionDto {
 
 export class PublishDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @NotNullIfPresent()
   @IsInt()
   @Min(0)
   @Max(MAX_INT)
@@ -306,7 +314,7 @@ export class VoucherFieldsDto {
   validity_hours?: ValidityHoursDto | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsBoolean()
   active?: boolean;
 
@@ -361,14 +369,14 @@ export class VoucherFieldsDto {
   holder_id?: string | null;
 
   @ApiPropertyOptional({ type: [String], description: 'val_ ids' })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @MaxLength(40, { each: true })
   validation_rules?: string[];
 
-  @IsOptional() @IsBoolean() is_referral_code?: boolean;
+  @NotNullIfPresent() @IsBoolean() is_referral_code?: boolean;
 }
 
 export class CreateVoucherDto extends VoucherFieldsDto {
@@ -379,7 +387,7 @@ export class CreateVoucherDto extends VoucherFieldsDto {
   code?: string;
 
   @ApiPropertyOptional({ enum: VOUCHER_TYPES })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(VOUCHER_TYPES)
   type?: (typeof VOUCHER_TYPES)[number];
 
@@ -401,7 +409,7 @@ export class CreateVoucherDto extends VoucherFieldsDto {
 
 export class UpdateVoucherDto extends VoucherFieldsDto {
   @ApiPropertyOptional({ enum: VOUCHER_TYPES, description: 'Cannot change' })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(VOUCHER_TYPES)
   type?: (typeof VOUCHER_TYPES)[number];
 }
@@ -503,7 +511,7 @@ export class ListTransactionsQueryDto {
 /** The campaign's voucher template. */
 export class CampaignVoucherDto {
   @ApiPropertyOptional({ enum: VOUCHER_TYPES })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(VOUCHER_TYPES)
   type?: (typeof VOUCHER_TYPES)[number];
 
@@ -516,7 +524,7 @@ export class CampaignVoucherDto {
   @ValidateNested()
   @Type(() => CodeConfigDto)
   code_config?: CodeConfigDto;
-  @IsOptional() @IsBoolean() is_referral_code?: boolean;
+  @NotNullIfPresent() @IsBoolean() is_referral_code?: boolean;
 }
 
 /** Campaign fields that may be set on create and changed on update. */
@@ -550,9 +558,9 @@ export class CampaignFieldsDto {
   @Type(() => ValidityHoursDto)
   validity_hours?: ValidityHoursDto | null;
 
-  @IsOptional() @IsBoolean() join_once?: boolean;
-  @IsOptional() @IsBoolean() auto_join?: boolean;
-  @IsOptional() @IsBoolean() use_voucher_metadata_schema?: boolean;
+  @NotNullIfPresent() @IsBoolean() join_once?: boolean;
+  @NotNullIfPresent() @IsBoolean() auto_join?: boolean;
+  @NotNullIfPresent() @IsBoolean() use_voucher_metadata_schema?: boolean;
 
   @IsOptional()
   @IsString()
@@ -565,7 +573,7 @@ export class CampaignFieldsDto {
   @IsOptional() @IsString() @MaxLength(200) category_id?: string | null;
   @IsOptional() @IsMetadata() metadata?: Record<string, unknown> | null;
 
-  @IsOptional()
+  @NotNullIfPresent()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
@@ -580,17 +588,17 @@ export class CreateCampaignDto extends CampaignFieldsDto {
   name: string;
 
   @ApiPropertyOptional({ enum: CAMPAIGN_TYPES, default: 'DISCOUNT_COUPONS' })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(CAMPAIGN_TYPES)
   campaign_type?: (typeof CAMPAIGN_TYPES)[number];
 
   @ApiPropertyOptional({ enum: CAMPAIGN_KINDS, default: 'AUTO_UPDATE' })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(CAMPAIGN_KINDS)
   type?: (typeof CAMPAIGN_KINDS)[number];
 
   @ApiPropertyOptional({ minimum: 0, maximum: 10_000_000 })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsInt()
   @Min(0)
   @Max(10_000_000)
@@ -603,19 +611,19 @@ export class CreateCampaignDto extends CampaignFieldsDto {
   @Type(() => CampaignVoucherDto)
   voucher?: CampaignVoucherDto;
 
-  @IsOptional() @IsBoolean() active?: boolean;
+  @NotNullIfPresent() @IsBoolean() active?: boolean;
 }
 
 export class UpdateCampaignDto extends CampaignFieldsDto {
   @ApiPropertyOptional({ enum: ['AUTO_UPDATE', 'STATIC'] })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(['AUTO_UPDATE', 'STATIC'])
   type?: 'AUTO_UPDATE' | 'STATIC';
 }
 
 export class ListCampaignsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: CAMPAIGN_TYPES })
-  @IsOptional()
+  @NotNullIfPresent()
   @IsIn(CAMPAIGN_TYPES)
   campaign_type?: string;
 
@@ -647,7 +655,7 @@ export class AddCampaignVoucherDto {
   @IsOptional() @IsString() @MaxLength(1000) additional_info?: string | null;
   @IsOptional() @IsISO8601(ISO_STRICT) start_date?: string | null;
   @IsOptional() @IsISO8601(ISO_STRICT) expiration_date?: string | null;
-  @IsOptional() @IsBoolean() active?: boolean;
+  @NotNullIfPresent() @IsBoolean() active?: boolean;
 }
 
 /** One row of a JSON or CSV import. */
@@ -657,5 +665,5 @@ export class ImportVoucherDto extends VoucherFieldsDto {
   @Matches(CODE_REGEX, { message: 'code must be 1-100 printable characters' })
   code: string;
 
-  @IsOptional() @IsIn(VOUCHER_TYPES) type?: (typeof VOUCHER_TYPES)[number];
+  @NotNullIfPresent() @IsIn(VOUCHER_TYPES) type?: (typeof VOUCHER_TYPES)[number];
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { AsyncActionsService } from '@app/async-actions';
@@ -316,11 +316,7 @@ export class VouchersService {
       }
     } catch (error) {
       file.resume();
-      if (
-        error instanceof Error &&
-        'code' in error &&
-        String((error as { code: unknown }).code).startsWith('CSV_')
-      )
+      if (error instanceof CsvError)
         throw Errors.invalidPayload(`Property .file: ${error.message}`);
       throw error;
     }

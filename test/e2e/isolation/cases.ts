@@ -13,16 +13,32 @@ import type { TestApp } from '../../utils/test-app';
 export interface IsolationCase {
   /** Route template exactly as registered, e.g. `GET /v1/vouchers/:code`. */
   route: string;
-  /** Creates A's data and returns the concrete request. */
-  arrange: (t: TestApp, a: TestProject) => Promise<{ path: string; body?: unknown }>;
-  /** What B must get: `404` (not found) or `empty-list` (200 with no items). */
-  expectForOther: 404 | 'empty-list';
+  /** Creates A's data and returns the concrete request (`attach`: a multipart file upload). */
+  arrange: (
+    t: TestApp,
+    a: TestProject,
+  ) => Promise<{
+    path: string;
+    body?: unknown;
+    attach?: { field: string; content: string; filename: string };
+  }>;
+  /**
+   * What B must get: `404` (not found), `empty-list` (200 with no items), or a status plus a
+   * check proving B acted on its own project only (e.g. B may create a code A already holds).
+   */
+  expectForOther: 404 | 'empty-list' | OwnProjectExpectation;
   /** Status A gets for the same request (default 200). */
   expectForOwner?: number;
   /** For `empty-list`: the envelope's data_ref. */
   dataRef?: string;
   /** Send each project's client-side keys instead of its server keys (/client/v1 routes). */
   clientKeys?: boolean;
+}
+
+export interface OwnProjectExpectation {
+  status: number;
+  /** Runs on B's response; may call the API as B (e.g. to read an async action's outcome). */
+  check: (body: Record<string, unknown>, t: TestApp, b: TestProject) => Promise<void> | void;
 }
 
 interface CasesFile {
