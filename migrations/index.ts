@@ -4,6 +4,7 @@ import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaign
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
+import { CustomerActivities1795623112740 } from './1795623112740-CustomerActivities';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ValidationRules1795620612137,
   CustomersAndOrders1795621766887,
   OutboxAndWebhooks1795621803277,
+  CustomerActivities1795623112740,
 ];

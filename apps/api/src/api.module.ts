@@ -5,6 +5,7 @@ import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
 import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
+import { CustomerActivityModule } from '@app/side-effects';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
@@ -21,6 +22,7 @@ export const DOMAIN_MODULES: Importable[] = [
   VouchersHttpModule,
   CustomersModule,
   OrdersModule,
+  CustomerActivityModule,
   WebhooksModule,
 ];
 

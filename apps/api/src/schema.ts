@@ -2,6 +2,7 @@ import { AsyncActionEntity } from '@app/async-actions';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
 import { OrderEntity } from '@app/orders';
+import { CustomerActivityEntity } from '@app/side-effects';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   ProcessedEventEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  CustomerActivityEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };
