@@ -219,3 +219,12 @@ describe('activitiesOf', () => {
     expect(activitiesOf('voucher.created', { voucher: {} })).toEqual([]);
   });
 });
+
+describe('activitiesOf (status back to CREATED)', () => {
+  it('shows a move back to CREATED as an update', () => {
+    const data = orderEvent(snap('CREATED', 1, 'cust_a'), snap('PAID', 1, 'cust_a'));
+    expect(activitiesOf('order.updated', { ...data })).toEqual([
+      { customerId: 'cust_a', type: 'customer.order.updated' },
+    ]);
+  });
+});

@@ -220,7 +220,9 @@ export function activitiesOf(type: EventType, data: Record<string, unknown>): Ac
     const { order, previous } = data as unknown as OrderEventData;
     const out: ActivityTarget[] = [];
     if (order.customer_id) {
-      const statusChanged = previous !== null && previous.status !== order.status;
+      // A move back to CREATED is no milestone of its own: it shows as an update.
+      const statusChanged =
+        previous !== null && previous.status !== order.status && order.status !== 'CREATED';
       const activity =
         previous === null
           ? 'customer.order.created'
