@@ -1,5 +1,6 @@
 jest.setTimeout(60_000);
 
+import { VoucherifyServerSide } from '@voucherify/sdk';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventsService } from '@app/queue';
@@ -30,7 +31,7 @@ describe('customer and order side effects through the API (e2e)', () => {
 
   beforeAll(async () => {
     db = await createIsolatedDatabase();
-    t = await createTestApp({ env: isolatedEnv(db) });
+    t = await createTestApp({ env: isolatedEnv(db), listen: true });
     p = await createTestProject(t.app);
   });
   afterAll(async () => {
@@ -220,6 +221,70 @@ describe('customer and order side effects through the API (e2e)', () => {
     expect(seen).toEqual(expected);
     const oldest = await activityOf(c, '?order=created_at&limit=2&type=customer.order.paid');
     expect(oldest.data.map((a) => a.type)).toEqual(['customer.order.paid']);
+  });
+
+  it('serves the SDK: customers.listActivity by source_id, with the cursor', async () => {
+    const client = VoucherifyServerSide({
+      applicationId: p.appId,
+      secretKey: p.appToken,
+      apiUrl: t.url,
+    });
+    await waitProcessed(t.app, p.projectId);
+    const first = await client.customers.listActivity('act-1', { limit: 2 });
+    expect(first).toMatchObject({ object: 'list', data_ref: 'data', has_more: true });
+    expect(first.data.map((a) => a.type)).toEqual(['customer.updated', 'customer.order.updated']);
+    const next = await client.customers.listActivity('act-1', {
+      limit: 2,
+      starting_after_id: first.more_starting_after,
+    });
+    expect(next.data.map((a) => a.type)).toEqual([
+      'customer.order.fulfilled',
+      'customer.order.paid',
+    ]);
+  });
+
+  it('keeps summary.orders exact under concurrent status changes of the same orders', async () => {
+    const c = 'race-1';
+    const sources = Array.from({ length: 30 }, (_, i) => `race-${i}`);
+    await Promise.all(
+      sources.map((source, i) =>
+        putOrder({
+          source_id: source,
+          amount: 100 + i,
+          status: 'PAID',
+          customer: { source_id: c },
+        }),
+      ),
+    );
+    // Three conflicting updates per order in flight at once; the row lock orders them.
+    const statuses = ['CANCELED', 'FULFILLED', 'CREATED'];
+    await Promise.all(
+      sources.flatMap((source, i) =>
+        statuses.map((status, k) =>
+          putOrder({ source_id: source, status, ...(k === 1 ? { amount: 1000 + i } : {}) }),
+        ),
+      ),
+    );
+    const [truth]: { total: string; n: number }[] = await t.app.get(DataSource).query(
+      `SELECT COALESCE(sum(o.amount), 0) AS total, count(*)::int AS n
+         FROM orders o JOIN customers c ON c.id = o.customer_id AND c.project_id = o.project_id
+        WHERE o.project_id = $1 AND c.source_id = $2 AND o.status IN ('PAID', 'FULFILLED')`,
+      [p.projectId, c],
+    );
+    const last: { amount: string; created_at: Date }[] = await t.app.get(DataSource).query(
+      `SELECT o.amount, o.created_at
+         FROM orders o JOIN customers c ON c.id = o.customer_id AND c.project_id = o.project_id
+        WHERE o.project_id = $1 AND c.source_id = $2 AND o.status IN ('PAID', 'FULFILLED')
+        ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
+      [p.projectId, c],
+    );
+    const summary = await summaryOf(c);
+    expect(summary).toMatchObject({
+      total_amount: Number(truth.total),
+      total_count: truth.n,
+      last_order_amount: last.length ? Number(last[0].amount) : 0,
+      last_order_date: last.length ? last[0].created_at.toISOString() : null,
+    });
   });
 
   it('answers 404 for an unknown customer and 400 for a foreign cursor', async () => {
