@@ -6,6 +6,7 @@ import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
 import { Publications1795622527273 } from './1795622527273-Publications';
+import { CustomerActivities1795623112740 } from './1795623112740-CustomerActivities';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CustomersAndOrders1795621766887,
   OutboxAndWebhooks1795621803277,
   Publications1795622527273,
+  CustomerActivities1795623112740,
 ];

@@ -206,7 +206,7 @@ describe('outbox and queue (integration, real Postgres and Redis)', () => {
     it('shows the in-process queue status', async () => {
       const status = await t.app.get(JobQueue).status();
       expect(status.driver).toBe('in-process');
-      expect(status.queues.map((q) => q.queue)).toEqual(['events', 'webhooks']);
+      expect(status.queues.map((q) => q.queue)).toEqual(['events', 'webhooks', 'bulk']);
     });
   });
 

@@ -7,6 +7,7 @@ import { OrdersModule } from '@app/orders';
 import { PublicationsModule } from '@app/publications';
 import { QueueModule } from '@app/queue';
 import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
+import { CustomerActivityModule } from '@app/side-effects';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
@@ -23,6 +24,7 @@ export const DOMAIN_MODULES: Importable[] = [
   VouchersHttpModule,
   CustomersModule,
   OrdersModule,
+  CustomerActivityModule,
   WebhooksModule,
   PublicationsModule,
 ];

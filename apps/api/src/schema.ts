@@ -4,6 +4,7 @@ import { CustomerEntity } from '@app/customers';
 import { OrderEntity } from '@app/orders';
 import { ProjectRateLimitEntity } from '@app/rate-limit';
 import { PublicationEntity, PublicationVoucherEntity } from '@app/publications';
+import { CustomerActivityEntity } from '@app/side-effects';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   ProjectRateLimitEntity,
   PublicationEntity,
   PublicationVoucherEntity,
+  CustomerActivityEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

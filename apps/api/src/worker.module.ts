@@ -2,6 +2,7 @@ import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@app/core';
 import { OrdersWorkerModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
+import { SideEffectsModule } from '@app/side-effects';
 import { TenancyModule } from '@app/tenancy';
 import { VouchersJobsModule } from '@app/vouchers';
 import { WebhooksModule } from '@app/webhooks';
@@ -14,6 +15,7 @@ export const WORKER_MODULES: Importable[] = [
   VouchersJobsModule,
   OrdersWorkerModule,
   WebhooksModule,
+  SideEffectsModule,
 ];
 
 /** The job-processing application context (no HTTP). */

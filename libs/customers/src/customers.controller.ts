@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { EventOrigin } from '@app/queue';
 import { ProjectId } from '@app/tenancy';
 import {
   CreateCustomerDto,
@@ -8,6 +9,7 @@ import {
   UpdateCustomerDto,
 } from './customers.dto';
 import { CustomersService } from './customers.service';
+import { Origin } from './event-origin.decorator';
 
 @ApiTags('customers')
 @Controller('v1/customers')
@@ -15,8 +17,12 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Post()
-  create(@ProjectId() projectId: string, @Body() body: CreateCustomerDto) {
-    return this.customers.create(projectId, body);
+  create(
+    @ProjectId() projectId: string,
+    @Body() body: CreateCustomerDto,
+    @Origin() origin: EventOrigin,
+  ) {
+    return this.customers.create(projectId, body, origin);
   }
 
   @Get()
@@ -34,13 +40,18 @@ export class CustomersController {
     @ProjectId() projectId: string,
     @Param() params: IdOrSourceIdParam,
     @Body() body: UpdateCustomerDto,
+    @Origin() origin: EventOrigin,
   ) {
-    return this.customers.update(projectId, params.id, body);
+    return this.customers.update(projectId, params.id, body, origin);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  delete(@ProjectId() projectId: string, @Param() params: IdOrSourceIdParam): Promise<void> {
-    return this.customers.delete(projectId, params.id);
+  delete(
+    @ProjectId() projectId: string,
+    @Param() params: IdOrSourceIdParam,
+    @Origin() origin: EventOrigin,
+  ): Promise<void> {
+    return this.customers.delete(projectId, params.id, origin);
   }
 }

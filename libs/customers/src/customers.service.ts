@@ -10,6 +10,7 @@ import {
   SortOrder,
   TransactionRunner,
 } from '@app/core';
+import { EventOrigin, EventsService, EventType } from '@app/queue';
 import { CustomerEntity } from './customer.entity';
 import { customerChanges, CustomerChanges, serializeCustomer } from './customer.mapping';
 import {
@@ -32,29 +33,43 @@ export class CustomersService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repository: CustomersRepository,
+    private readonly events: EventsService,
   ) {}
 
-  async create(projectId: string, body: CreateCustomerDto) {
-    return serializeCustomer(await this.tx.run((em) => this.upsert(projectId, body, em)));
+  async create(projectId: string, body: CreateCustomerDto, origin: EventOrigin) {
+    return serializeCustomer(await this.tx.run((em) => this.upsert(projectId, body, em, origin)));
+  }
+
+  /** The customer's `cust_` id, looked up by id or source_id (404 when unknown). */
+  async resolveId(projectId: string, idOrSourceId: string): Promise<string> {
+    return (await this.require(projectId, idOrSourceId)).id;
   }
 
   async get(projectId: string, idOrSourceId: string) {
     return serializeCustomer(await this.require(projectId, idOrSourceId));
   }
 
-  async update(projectId: string, idOrSourceId: string, body: UpdateCustomerDto) {
+  async update(
+    projectId: string,
+    idOrSourceId: string,
+    body: UpdateCustomerDto,
+    origin: EventOrigin,
+  ) {
     const customer = await this.tx.run(async (em) => {
       const existing = await this.require(projectId, idOrSourceId, em);
-      return this.applyUpdate(existing, body.source_id, customerChanges(body), em);
+      return this.applyUpdate(existing, body.source_id, customerChanges(body), em, origin);
     });
     return serializeCustomer(customer);
   }
 
-  async delete(projectId: string, idOrSourceId: string): Promise<void> {
-    const existing = await this.require(projectId, idOrSourceId);
-    if (!(await this.repository.delete(projectId, existing.id))) {
-      throw CustomerErrors.notFound(idOrSourceId);
-    }
+  async delete(projectId: string, idOrSourceId: string, origin: EventOrigin): Promise<void> {
+    await this.tx.run(async (em) => {
+      const existing = await this.require(projectId, idOrSourceId, em);
+      if (!(await this.repository.delete(projectId, existing.id, em))) {
+        throw CustomerErrors.notFound(idOrSourceId);
+      }
+      await this.record(em, 'customer.deleted', existing, origin);
+    });
   }
 
   async list(projectId: string, query: ListCustomersQueryDto) {
@@ -84,21 +99,24 @@ export class CustomersService {
   /**
    * Create-or-update inside the caller's transaction (orders upsert their customer and
    * referrer this way): by `id` (which must exist), else by `source_id` (one atomic
-   * INSERT ... ON CONFLICT), else a new anonymous customer.
+   * INSERT ... ON CONFLICT), else a new anonymous customer. With an `origin`, records
+   * `customer.created` or `customer.updated` (when something changed) in the same transaction;
+   * without one (historical imports) records nothing.
    */
   async upsert(
     projectId: string,
     input: CreateCustomerDto,
     em: EntityManager,
+    origin?: EventOrigin,
   ): Promise<CustomerEntity> {
     const changes = customerChanges(input);
     if (input.id !== undefined) {
       const existing = await this.repository.findById(projectId, input.id, em, true);
       if (!existing) throw CustomerErrors.notFound(input.id);
-      return this.applyUpdate(existing, input.source_id, changes, em);
+      return this.applyUpdate(existing, input.source_id, changes, em, origin);
     }
     if (input.source_id) {
-      const { id } = await this.repository.upsertBySourceId(
+      const { id, inserted } = await this.repository.upsertBySourceId(
         projectId,
         input.source_id,
         newId('customer'),
@@ -106,14 +124,36 @@ export class CustomersService {
         changes,
         em,
       );
-      return this.mustFind(projectId, id, em);
+      const customer = await this.mustFind(projectId, id, em);
+      if (inserted || Object.keys(changes).length > 0)
+        await this.record(em, inserted ? 'customer.created' : 'customer.updated', customer, origin);
+      return customer;
     }
     const id = newId('customer');
     await this.repository.insert(
       { id, projectId, sourceId: null, createdAt: now(), ...changes },
       em,
     );
-    return this.mustFind(projectId, id, em);
+    const customer = await this.mustFind(projectId, id, em);
+    await this.record(em, 'customer.created', customer, origin);
+    return customer;
+  }
+
+  private async record(
+    em: EntityManager,
+    type: Extract<EventType, `customer.${string}`>,
+    customer: CustomerEntity,
+    origin: EventOrigin | undefined,
+  ): Promise<void> {
+    if (!origin) return;
+    await this.events.record(em, {
+      projectId: customer.projectId,
+      type,
+      entityId: customer.id,
+      data: { customer: serializeCustomer(customer) },
+      source: origin.source,
+      groupId: origin.groupId,
+    });
   }
 
   private async require(
@@ -142,6 +182,7 @@ export class CustomersService {
     sourceId: string | null | undefined,
     changes: CustomerChanges,
     em: EntityManager,
+    origin: EventOrigin | undefined,
   ): Promise<CustomerEntity> {
     const next: CustomerChanges & { sourceId?: string; updatedAt: Date } = {
       ...changes,
@@ -162,7 +203,9 @@ export class CustomersService {
       }
       throw error;
     }
-    return this.mustFind(existing.projectId, existing.id, em);
+    const customer = await this.mustFind(existing.projectId, existing.id, em);
+    await this.record(em, 'customer.updated', customer, origin);
+    return customer;
   }
 }
 

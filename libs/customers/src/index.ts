@@ -4,3 +4,4 @@ export * from './customers.dto';
 export * from './customers.errors';
 export * from './customers.module';
 export * from './customers.service';
+export * from './event-origin.decorator';

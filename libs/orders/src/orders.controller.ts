@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Put, Query, Req } from '@nestjs/com
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ProjectId } from '@app/tenancy';
-import { IdOrSourceIdParam } from '@app/customers';
+import { IdOrSourceIdParam, Origin } from '@app/customers';
+import type { EventOrigin } from '@app/queue';
 import { CreateOrderDto, ListOrdersQueryDto, UpdateOrderDto } from './orders.dto';
 import { OrdersImportService } from './orders-import.service';
 import { OrdersService } from './orders.service';
@@ -16,8 +17,12 @@ export class OrdersController {
   ) {}
 
   @Post()
-  create(@ProjectId() projectId: string, @Body() body: CreateOrderDto) {
-    return this.orders.create(projectId, body);
+  create(
+    @ProjectId() projectId: string,
+    @Body() body: CreateOrderDto,
+    @Origin() origin: EventOrigin,
+  ) {
+    return this.orders.create(projectId, body, origin);
   }
 
   /** Answered with 200 `{async_action_id}`, as the contract's spec gives for this endpoint. */
@@ -42,7 +47,8 @@ export class OrdersController {
     @ProjectId() projectId: string,
     @Param() params: IdOrSourceIdParam,
     @Body() body: UpdateOrderDto,
+    @Origin() origin: EventOrigin,
   ) {
-    return this.orders.update(projectId, params.id, body);
+    return this.orders.update(projectId, params.id, body, origin);
   }
 }

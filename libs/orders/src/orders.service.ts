@@ -11,6 +11,7 @@ import {
   TransactionRunner,
 } from '@app/core';
 import { CreateCustomerDto, CustomersService } from '@app/customers';
+import { EventOrigin, EventsService, OrderEventData, OrderSnapshot } from '@app/queue';
 import { OrderEntity } from './order.entity';
 import { normalizeItems, orderAmount, StoredOrderItem } from './order-items';
 import { serializeOrder } from './order.mapping';
@@ -39,10 +40,11 @@ export class OrdersService {
     private readonly tx: TransactionRunner,
     private readonly repository: OrdersRepository,
     private readonly customers: CustomersService,
+    private readonly events: EventsService,
   ) {}
 
-  async create(projectId: string, body: CreateOrderDto) {
-    return serializeOrder(await this.tx.run((em) => this.upsert(projectId, body, em)));
+  async create(projectId: string, body: CreateOrderDto, origin: EventOrigin) {
+    return serializeOrder(await this.tx.run((em) => this.upsert(projectId, body, em, origin)));
   }
 
   async get(projectId: string, idOrSourceId: string) {
@@ -51,11 +53,12 @@ export class OrdersService {
     return serializeOrder(order);
   }
 
-  async update(projectId: string, idOrSourceId: string, body: UpdateOrderDto) {
+  async update(projectId: string, idOrSourceId: string, body: UpdateOrderDto, origin: EventOrigin) {
     const order = await this.tx.run(async (em) => {
       const existing = await this.repository.findByIdOrSourceId(projectId, idOrSourceId, em, true);
       if (!existing) throw OrderErrors.notFound(idOrSourceId);
-      return this.applyUpdate(existing, body, await this.resolve(projectId, body, em), em);
+      const resolved = await this.resolve(projectId, body, em, origin);
+      return this.applyUpdate(existing, body, resolved, em, origin);
     });
     return serializeOrder(order);
   }
@@ -78,19 +81,25 @@ export class OrdersService {
   /**
    * Create-or-update inside the caller's transaction: by `id` (which must exist), else by
    * `source_id` (race-safe: a conditional insert, then the winner's row is updated), else new.
-   * The customer and referrer are upserted in the same transaction.
+   * The customer and referrer are upserted in the same transaction. With an `origin`, the
+   * order's (and customers') events are recorded in it too; historical imports pass none.
    */
-  async upsert(projectId: string, input: CreateOrderDto, em: EntityManager): Promise<OrderEntity> {
-    const resolved = await this.resolve(projectId, input, em);
+  async upsert(
+    projectId: string,
+    input: CreateOrderDto,
+    em: EntityManager,
+    origin?: EventOrigin,
+  ): Promise<OrderEntity> {
+    const resolved = await this.resolve(projectId, input, em, origin);
     if (input.id !== undefined) {
       const existing = await this.repository.findById(projectId, input.id, em, true);
       if (!existing) throw OrderErrors.notFound(input.id);
-      return this.applyUpdate(existing, input, resolved, em);
+      return this.applyUpdate(existing, input, resolved, em, origin);
     }
     const sourceId = input.source_id ?? null;
     if (sourceId !== null) {
       const existing = await this.repository.findBySourceId(projectId, sourceId, em, true);
-      if (existing) return this.applyUpdate(existing, input, resolved, em);
+      if (existing) return this.applyUpdate(existing, input, resolved, em, origin);
     }
     const amount = orderAmount(input.amount, resolved.items) ?? null;
     const row: Partial<OrderEntity> = {
@@ -109,26 +118,30 @@ export class OrdersService {
       createdAt: input.created_at !== undefined ? new Date(input.created_at) : new Date(),
       updatedAt: null,
     };
-    if (await this.repository.insertIfAbsent(row, em))
-      return this.mustFind(projectId, row.id as string, em);
+    if (await this.repository.insertIfAbsent(row, em)) {
+      const created = await this.mustFind(projectId, row.id as string, em);
+      await this.record(em, created, null, origin);
+      return created;
+    }
     // A concurrent request created this source_id first: update its order instead.
     const winner =
       sourceId === null
         ? null
         : await this.repository.findBySourceId(projectId, sourceId, em, true);
     if (!winner) throw OrderErrors.duplicateSourceId(sourceId ?? '');
-    return this.applyUpdate(winner, input, resolved, em);
+    return this.applyUpdate(winner, input, resolved, em, origin);
   }
 
   private async resolve(
     projectId: string,
     input: UpdateOrderDto,
     em: EntityManager,
+    origin: EventOrigin | undefined,
   ): Promise<Resolved> {
     return {
       items: input.items === undefined ? undefined : normalizeItems(input.items),
-      customerId: await this.upsertParty(projectId, input.customer, em),
-      referrerId: await this.upsertParty(projectId, input.referrer, em),
+      customerId: await this.upsertParty(projectId, input.customer, em, origin),
+      referrerId: await this.upsertParty(projectId, input.referrer, em, origin),
     };
   }
 
@@ -136,9 +149,33 @@ export class OrdersService {
     projectId: string,
     party: CreateCustomerDto | undefined,
     em: EntityManager,
+    origin: EventOrigin | undefined,
   ): Promise<string | undefined> {
     if (party === undefined) return undefined;
-    return (await this.customers.upsert(projectId, party, em)).id;
+    return (await this.customers.upsert(projectId, party, em, origin)).id;
+  }
+
+  /**
+   * `order.created` (previous null) or `order.updated` with the state before the change. The
+   * order row is locked from the read of `previous` to the commit, so consecutive events of an
+   * order chain exactly: deltas computed from them add up to the final state.
+   */
+  private async record(
+    em: EntityManager,
+    order: OrderEntity,
+    previous: OrderSnapshot | null,
+    origin: EventOrigin | undefined,
+  ): Promise<void> {
+    if (!origin) return;
+    const data: OrderEventData = { order: serializeOrder(order), previous };
+    await this.events.record(em, {
+      projectId: order.projectId,
+      type: previous ? 'order.updated' : 'order.created',
+      entityId: order.id,
+      data: { ...data },
+      source: origin.source,
+      groupId: origin.groupId,
+    });
   }
 
   private async applyUpdate(
@@ -146,6 +183,7 @@ export class OrdersService {
     input: UpdateOrderDto,
     resolved: Resolved,
     em: EntityManager,
+    origin: EventOrigin | undefined,
   ): Promise<OrderEntity> {
     const changes: Partial<OrderEntity> = { updatedAt: new Date() };
     if (input.source_id !== undefined && input.source_id !== existing.sourceId) {
@@ -172,7 +210,14 @@ export class OrdersService {
       }
       throw error;
     }
-    return this.mustFind(existing.projectId, existing.id, em);
+    const updated = await this.mustFind(existing.projectId, existing.id, em);
+    const previous: OrderSnapshot = {
+      status: existing.status,
+      amount: existing.amount,
+      customer_id: existing.customerId,
+    };
+    await this.record(em, updated, previous, origin);
+    return updated;
   }
 
   private async mustFind(projectId: string, id: string, em: EntityManager): Promise<OrderEntity> {

@@ -283,6 +283,17 @@ export class PublicationsService {
     em: EntityManager,
   ): Promise<void> {
     const customerRef = { id: customer.id, source_id: customer.sourceId, object: 'customer' };
+    const held = await this.holders.findByIds(
+      projectId,
+      codes.map((c) => c.voucherId),
+      em,
+    );
+    const vouchers = held.map((v) => ({
+      id: v.id,
+      code: v.code,
+      campaign_id: v.campaignId,
+      gift: v.giftBalance === null ? null : { balance: v.giftBalance },
+    }));
     await this.events.record(em, {
       projectId,
       type: 'publication.succeeded',
@@ -296,8 +307,8 @@ export class PublicationsService {
           channel: input.channel,
           source_id: input.sourceId ?? null,
           metadata: input.metadata ?? {},
-          vouchers: codes.map((c) => c.code),
-          vouchers_id: codes.map((c) => c.voucherId),
+          voucher: vouchers[0],
+          vouchers,
           object: 'publication',
         },
         customer: customerRef,

@@ -5,6 +5,7 @@ export * from './job-names';
 export * from './job-queue';
 export * from './queue-unavailable';
 export * from './queue.module';
+export * from './outbox/event-data';
 export * from './outbox/event-subscriber';
 export * from './outbox/event-types';
 export * from './outbox/event.entity';

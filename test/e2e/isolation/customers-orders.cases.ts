@@ -1,13 +1,17 @@
 import { CustomersService } from '@app/customers';
 import { OrdersService } from '@app/orders';
+import type { EventOrigin } from '@app/queue';
 import type { TestProject } from '../../factories/project.factory';
 import type { TestApp } from '../../utils/test-app';
 import type { IsolationCase } from './cases';
 
+const origin: EventOrigin = { source: { channel: 'INTERNAL' }, groupId: null };
 const customerOf = (t: TestApp, a: TestProject) =>
-  t.app.get(CustomersService).create(a.projectId, { source_id: `iso-${Math.random()}` });
+  t.app.get(CustomersService).create(a.projectId, { source_id: `iso-${Math.random()}` }, origin);
 const orderOf = (t: TestApp, a: TestProject) =>
-  t.app.get(OrdersService).create(a.projectId, { source_id: `iso-${Math.random()}`, amount: 100 });
+  t.app
+    .get(OrdersService)
+    .create(a.projectId, { source_id: `iso-${Math.random()}`, amount: 100 }, origin);
 
 export const cases: IsolationCase[] = [
   {

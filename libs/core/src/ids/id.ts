@@ -39,6 +39,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whs_',
   export: 'exp_',
   audit: 'aud_',
+  customerActivity: 'evcus_',
   request: 'v-',
 } as const;
 
