@@ -3,10 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
+import { IdempotencyModule } from '@app/idempotency';
 import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
+import { RedemptionsHttpModule } from './redemptions/redemptions-http.module';
 import { ValidationRulesApiModule } from './validation-rules/validation-rules-api.module';
 import { VouchersHttpModule } from './vouchers/vouchers-http.module';
 import { WORKER_MODULES } from './worker.module';
@@ -20,6 +22,8 @@ export const DOMAIN_MODULES: Importable[] = [
   VouchersHttpModule,
   CustomersModule,
   OrdersModule,
+  IdempotencyModule,
+  RedemptionsHttpModule,
 ];
 
 /**

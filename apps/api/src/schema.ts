@@ -1,7 +1,9 @@
 import { AsyncActionEntity } from '@app/async-actions';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
+import { IdempotencyKeyEntity } from '@app/idempotency';
 import { OrderEntity } from '@app/orders';
+import { RedemptionEntity, VoucherSessionEntity } from '@app/redemptions';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -19,6 +21,9 @@ export const ENTITIES = [
   VoucherTransactionEntity,
   CustomerEntity,
   OrderEntity,
+  RedemptionEntity,
+  VoucherSessionEntity,
+  IdempotencyKeyEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -58,6 +58,9 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() OPERATOR_TOKEN?: string;
   @Transform(toBool) @IsBoolean() DOCS_ENABLED: boolean = true;
   @Transform(toBool) @IsBoolean() DEMO_PROJECT: boolean = true;
+  // Validation/redemption: voucher definitions (rules, campaign name) cached briefly; never counters.
+  @Transform(toInt) @IsInt() @Min(0) VALIDATION_CACHE_TTL_MS: number = 5000;
+  @Transform(toInt) @IsInt() @Min(1) VALIDATION_CACHE_MAX: number = 10_000;
 }
 
 export class ConfigValidationError extends Error {
