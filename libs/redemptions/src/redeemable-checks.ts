@@ -119,10 +119,12 @@ function checkGift(
   credits: number | null | undefined,
 ): CheckFailure | null {
   const balance = v.giftBalance ?? 0;
-  const requested = credits ?? undefined;
-  if (requested === undefined && !(orderAmountOf(order) ?? 0)) return failure('missing_amount', v.code);
   if (balance <= 0) return failure('gift_amount_exceeded', v.code);
-  if (requested !== undefined && requested > balance) return failure('gift_amount_exceeded', v.code);
+  if (credits !== undefined && credits !== null && credits > balance)
+    return failure('gift_amount_exceeded', v.code);
+  // Credits pay for an order: without an amount there is nothing to pay (the contract's
+  // "Amount is required when redeeming a GIFT_VOUCHER").
+  if (!(orderAmountOf(order) ?? 0)) return failure('missing_amount', v.code);
   return null;
 }
 

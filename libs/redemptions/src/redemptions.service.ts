@@ -135,6 +135,15 @@ export class RedemptionsService {
   ): Promise<{ redemptions: RedemptionEntity[]; parent?: RedemptionEntity; plan: PlannedRedeemable[] }> {
     const projectId = auth.projectId;
     const keys = redeemables.filter((r) => r.object === 'voucher').map((r) => r.id);
+    // Definitions (rules, campaign name) are read before the transaction: the transaction
+    // never asks the pool for a second connection while it holds row locks.
+    const found = await this.repository.findVouchers(projectId, keys);
+    if (shape === 'single' && found.size === 0) throw RedemptionErrors.voucherNotFound(keys[0]);
+    const definitions = new Map<string, VoucherDefinition>();
+    for (const v of found.values())
+      definitions.set(v.id, await this.evaluator.definition(projectId, v));
+    const locking =
+      shape === 'stack' || [...definitions.values()].some((d) => this.evaluator.needsCounters(d));
     try {
       return await this.tx.run(async (em) => {
         const now = new Date();
@@ -143,23 +152,16 @@ export class RedemptionsService {
         const customer = dto.customer
           ? await this.customers.upsert(projectId, dto.customer, em)
           : null;
-        let vouchers = await this.repository.findVouchers(projectId, keys, em);
-        if (shape === 'single' && vouchers.size === 0)
-          throw RedemptionErrors.voucherNotFound(keys[0]);
-        const definitions: VoucherDefinition[] = [];
-        for (const v of vouchers.values())
-          definitions.push(await this.evaluator.definition(projectId, v));
-        const locking = shape === 'stack' || definitions.some((d) => this.evaluator.needsCounters(d));
         if (locking) {
           await this.repository.lockInOrder(
             projectId,
-            definitions.flatMap((d) => this.evaluator.counterCampaigns(d)),
-            [...vouchers.values()].map((v) => v.id),
+            [...definitions.values()].flatMap((d) => this.evaluator.counterCampaigns(d)),
+            [...found.values()].map((v) => v.id),
             em,
           );
-          // Re-read under the locks: these rows are now what this transaction decides on.
-          vouchers = await this.repository.findVouchers(projectId, keys, em);
         }
+        // Read in the transaction (after the locks when taken): what it decides on.
+        const vouchers = await this.repository.findVouchers(projectId, keys, em);
         const ctx = await this.validations.context(
           projectId,
           dto,
@@ -167,7 +169,15 @@ export class RedemptionsService {
             ? { id: customer.id, source_id: customer.sourceId, metadata: customer.metadata }
             : undefined,
         );
-        const plan = await this.validations.plan(ctx, redeemables, vouchers, mode, limit, em);
+        const plan = await this.validations.plan(
+          ctx,
+          redeemables,
+          vouchers,
+          mode,
+          limit,
+          em,
+          definitions,
+        );
         if (!plan.valid) {
           const first = plan.items.find((i) => i.failure) ?? plan.items[0];
           throw new RedemptionRefused(

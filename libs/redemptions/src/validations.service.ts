@@ -126,6 +126,7 @@ export class ValidationsService {
     mode: ApplicationMode,
     limit: number,
     em?: EntityManager,
+    definitions?: Map<string, VoucherDefinition>,
   ): Promise<StackPlan> {
     const evaluated: Omit<PlannedRedeemable, 'decision' | 'stackIndex'>[] = [];
     for (const input of redeemables) {
@@ -148,7 +149,10 @@ export class ValidationsService {
         });
         continue;
       }
-      const definition = await this.evaluator.definition(ctx.projectId, voucher);
+      // Inside a transaction the definitions come pre-loaded: a second pool connection
+      // taken while this one holds row locks could starve the pool.
+      const definition =
+        definitions?.get(voucher.id) ?? (await this.evaluator.definition(ctx.projectId, voucher));
       const f = await this.evaluator.evaluate(ctx, voucher, definition, input.gift?.credits, em);
       evaluated.push({ input, voucher, definition, failure: f });
     }
