@@ -36,11 +36,15 @@ describe('tenant isolation: a key of project A never reaches project B (e2e)', (
       const send = (project: TestProject) => {
         const agent = request(t.app.getHttpServer());
         const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-        const req = agent[verb](path).set(project.headers);
+        const req = agent[verb](path).set(
+          testCase.clientKeys ? project.clientHeaders : project.headers,
+        );
         return body === undefined ? req : req.send(body as object);
       };
       const asOther = await send(b);
-      if (testCase.expectForOther === 404) {
+      if (testCase.assertOther) {
+        testCase.assertOther(asOther.status, asOther.body as Record<string, unknown>);
+      } else if (testCase.expectForOther === 404) {
         expect(asOther.status).toBe(404);
         expect(asOther.body.key).toBe('not_found');
       } else {

@@ -74,6 +74,12 @@ export function failure(key: string, details?: string, errorMessage?: string): C
   return { key, message: FAILURE_MESSAGES[key] ?? key, details, errorMessage };
 }
 
+/** A redemption reports an unknown voucher with the contract's failure code `resource_not_found`. */
+export function asRedemptionFailure(f: CheckFailure): CheckFailure {
+  if (f.key !== 'not_found') return f;
+  return { ...f, key: 'resource_not_found', message: 'voucher with given code does not exist' };
+}
+
 /** Whether one more use fits: redeemed plus held (by others) stays under the quantity. */
 export function quantityAvailable(v: VoucherState, ownsHold = false): boolean {
   if (v.redemptionQuantity === null) return true;

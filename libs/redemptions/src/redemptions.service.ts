@@ -15,7 +15,7 @@ import { OrderEntity, OrdersService } from '@app/orders';
 import type { AuthContext } from '@app/tenancy';
 import { CalculationResult } from '@app/validations';
 import { serializeVoucher, VoucherEntity, VouchersRepository } from '@app/vouchers';
-import { CheckFailure, failure, trackingIdOf } from './redeemable-checks';
+import { asRedemptionFailure, CheckFailure, failure, trackingIdOf } from './redeemable-checks';
 import { RedeemableEvaluator, VoucherDefinition } from './redeemable-evaluator';
 import { RedemptionEntity, RedemptionKind } from './redemption.entity';
 import { serializeRedemption } from './redemption.mapping';
@@ -181,7 +181,7 @@ export class RedemptionsService {
         if (!plan.valid) {
           const first = plan.items.find((i) => i.failure) ?? plan.items[0];
           throw new RedemptionRefused(
-            first.failure ?? failure('quantity_exceeded'),
+            asRedemptionFailure(first.failure ?? failure('quantity_exceeded')),
             refOf(first.voucher),
           );
         }

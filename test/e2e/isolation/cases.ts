@@ -21,6 +21,13 @@ export interface IsolationCase {
   expectForOwner?: number;
   /** For `empty-list`: the envelope's data_ref. */
   dataRef?: string;
+  /** Send with the projects' client-side keys (for /client/v1 routes). */
+  clientKeys?: boolean;
+  /**
+   * For routes that answer an unknown object inside their body instead of with a 404
+   * (stackable validation/redemption): asserts B's response; replaces `expectForOther`.
+   */
+  assertOther?: (status: number, body: Record<string, unknown>) => void;
 }
 
 interface CasesFile {
