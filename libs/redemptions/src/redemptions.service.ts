@@ -147,10 +147,18 @@ export class RedemptionsService {
     try {
       return await this.tx.run(async (em) => {
         const now = new Date();
-        // Customer first: every redemption locks in the order customer → campaigns →
-        // vouchers (by id) → order, so concurrent ones queue instead of deadlocking.
+        // Every redemption locks in one order: customer → order → campaigns → vouchers (by
+        // id), so concurrent ones queue instead of deadlocking. The voucher rows come last
+        // so a hot voucher's lock is held for as short a time as possible.
         const customer = dto.customer
           ? await this.customers.upsert(projectId, dto.customer, em)
+          : null;
+        const order = dto.order
+          ? await this.orders.upsert(
+              projectId,
+              { ...dto.order, customer: customer ? { id: customer.id } : dto.order.customer },
+              em,
+            )
           : null;
         if (locking) {
           await this.repository.lockInOrder(
@@ -195,13 +203,6 @@ export class RedemptionsService {
             await this.take(projectId, item, application?.gift_credits ?? 0, ctx.sessionKey, locking, now, em),
           );
         }
-        const order = dto.order
-          ? await this.orders.upsert(
-              projectId,
-              { ...dto.order, customer: customer ? { id: customer.id } : dto.order.customer },
-              em,
-            )
-          : null;
         return this.record(auth, shape, plan.calculation, takes, plan.items, dto, customer, order, now, em);
       });
     } catch (error) {
