@@ -39,7 +39,7 @@ export class RedemptionsHoldsIdempotency1795621923842 implements MigrationInterf
                 "session_key" character varying(255),
                 "channel_type" character varying(20) NOT NULL,
                 "channel_id" character varying(60),
-                "metadata" jsonb NOT NULL DEFAULT '{}'::jsonb,
+                "metadata" jsonb NOT NULL DEFAULT '{}',
                 "order_snapshot" jsonb,
                 "customer_snapshot" jsonb,
                 "voucher_snapshot" jsonb,

@@ -94,7 +94,7 @@ export class RedemptionEntity {
   @Column({ name: 'channel_id', type: 'varchar', length: 60, nullable: true })
   channelId: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
 
   @Column({ name: 'order_snapshot', type: 'jsonb', nullable: true })
