@@ -168,8 +168,11 @@ export class RedemptionsService {
             em,
           );
         }
-        // Read in the transaction (after the locks when taken): what it decides on.
-        const vouchers = await this.repository.findVouchers(projectId, keys, em);
+        // Under the locks the rows are re-read: they are what the decision rests on. Without
+        // locks the counters are decided by the conditional UPDATEs alone, so the rows read
+        // just before the transaction serve the checks (a re-read in READ COMMITTED would be
+        // no fresher by the time the UPDATE runs).
+        const vouchers = locking ? await this.repository.findVouchers(projectId, keys, em) : found;
         const ctx = await this.validations.context(
           projectId,
           dto,
