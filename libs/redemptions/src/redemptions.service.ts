@@ -137,7 +137,11 @@ export class RedemptionsService {
     const keys = redeemables.filter((r) => r.object === 'voucher').map((r) => r.id);
     // Definitions (rules, campaign name) are read before the transaction: the transaction
     // never asks the pool for a second connection while it holds row locks.
-    const found = await this.repository.findVouchers(projectId, keys);
+    const found = await this.validations.withExpiredHoldsReleased(
+      projectId,
+      keys,
+      await this.repository.findVouchers(projectId, keys),
+    );
     if (shape === 'single' && found.size === 0) throw RedemptionErrors.voucherNotFound(keys[0]);
     const definitions = new Map<string, VoucherDefinition>();
     for (const v of found.values())

@@ -118,6 +118,32 @@ export class ValidationsService {
     private readonly tx: TransactionRunner,
   ) {}
 
+  /**
+   * Vouchers read as `found`; those whose only obstacle may be expired holds (held units
+   * fill the quantity) get their expired holds released under the voucher's lock and are
+   * read again. Expiry is lazy: this is where it happens for validations and redemptions.
+   */
+  async withExpiredHoldsReleased(
+    projectId: string,
+    keys: string[],
+    found: Map<string, VoucherEntity>,
+  ): Promise<Map<string, VoucherEntity>> {
+    const blocked = [...found.values()].filter(
+      (v) =>
+        v.heldQuantity > 0 &&
+        v.redemptionQuantity !== null &&
+        v.redeemedQuantity < v.redemptionQuantity &&
+        v.redeemedQuantity + v.heldQuantity >= v.redemptionQuantity,
+    );
+    if (!blocked.length) return found;
+    const ids = blocked.map((v) => v.id).sort();
+    await this.tx.run(async (em) => {
+      await this.repository.lockInOrder(projectId, [], ids, em);
+      for (const id of ids) await this.repository.releaseExpiredHolds(projectId, id, em);
+    });
+    return this.repository.findVouchers(projectId, keys);
+  }
+
   /** Loads, evaluates and applies the stacking rules to the requested redeemables. */
   async plan(
     ctx: EvaluationContext,
@@ -211,7 +237,11 @@ export class ValidationsService {
 
   /** POST /v1/vouchers/:code/validate — 200 valid or 200 valid:false; unknown code → 404. */
   async validateVoucher(auth: AuthContext, code: string, dto: VoucherRequestDto, requestId: string) {
-    const vouchers = await this.repository.findVouchers(auth.projectId, [code]);
+    const vouchers = await this.withExpiredHoldsReleased(
+      auth.projectId,
+      [code],
+      await this.repository.findVouchers(auth.projectId, [code]),
+    );
     const voucher = vouchers.get(code);
     if (!voucher) throw RedemptionErrors.voucherNotFound(code);
     const ctx = await this.context(auth.projectId, dto);
@@ -284,9 +314,11 @@ export class ValidationsService {
   async validateStackable(auth: AuthContext, dto: StackableRequestDto, requestId: string) {
     assertNoDuplicates(dto.redeemables);
     const { mode, limit } = stackingOf(dto);
-    const vouchers = await this.repository.findVouchers(
+    const keys = dto.redeemables.filter((r) => r.object === 'voucher').map((r) => r.id);
+    const vouchers = await this.withExpiredHoldsReleased(
       auth.projectId,
-      dto.redeemables.filter((r) => r.object === 'voucher').map((r) => r.id),
+      keys,
+      await this.repository.findVouchers(auth.projectId, keys),
     );
     const ctx = await this.context(auth.projectId, dto);
     const plan = await this.plan(ctx, dto.redeemables, vouchers, mode, limit);

@@ -481,6 +481,56 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
     expect(v.redemption).toMatchObject({ quantity: 1, redeemed_quantity: 1 });
   });
 
+  it('an expired hold is released lazily by the next redemption', async () => {
+    await createVoucher({
+      code: 'SHORTHOLD',
+      type: 'DISCOUNT_VOUCHER',
+      discount: { type: 'AMOUNT', amount_off: 100 },
+      redemption: { quantity: 1 },
+    });
+    const held = (await client.validations.validateVoucher('SHORTHOLD', {
+      session: { type: 'LOCK', ttl: 300, ttl_unit: 'MILLISECONDS' },
+    } as never)) as Json;
+    expect(held.valid).toBe(true);
+    const blocked = (await client.validations.validateVoucher('SHORTHOLD', {})) as Json;
+    expect(blocked.error.key).toBe('quantity_exceeded');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const r = (await client.redemptions.redeem('SHORTHOLD', {})) as Json;
+    expect(r).toMatchObject({ result: 'SUCCESS', voucher: { redemption: { redeemed_quantity: 1 } } });
+  });
+
+  it('PARTIAL stacked redemption redeems the applicable ones and lists the rest', async () => {
+    const res = (await client.redemptions.redeemStackable({
+      redeemables: [
+        { object: 'voucher', id: 'AMOUNT5' },
+        { object: 'voucher', id: 'OLD' },
+      ],
+      order: { amount: 10000 },
+      stacking_rules: { redeemables_application_mode: 'PARTIAL' },
+    } as never)) as Json;
+    expect(res.redemptions).toHaveLength(1);
+    expect(res.redemptions[0].voucher.code).toBe('AMOUNT5');
+    expect(res.inapplicable_redeemables).toHaveLength(1);
+    expect(res.inapplicable_redeemables[0]).toMatchObject({
+      id: 'OLD',
+      status: 'INAPPLICABLE',
+      result: { error: { key: 'voucher_expired' } },
+    });
+    expect(res.order).toMatchObject({ discount_amount: 500, total_amount: 9500 });
+    // ALL mode with the same stack is refused as a whole and recorded.
+    const refused = (await client.redemptions
+      .redeemStackable({
+        redeemables: [
+          { object: 'voucher', id: 'AMOUNT5' },
+          { object: 'voucher', id: 'OLD' },
+        ],
+        order: { amount: 10000 },
+      })
+      .catch((e: Json) => e)) as Json;
+    expect(refused).toMatchObject({ code: 400, key: 'voucher_expired', resource_type: 'redemption' });
+    expect(refused.resource_id).toMatch(/^rf_/);
+  });
+
   it('Idempotency-Key: a replay gets the same response; another body gets 422', async () => {
     const server = t.app.getHttpServer();
     const send = (body: Json) =>
