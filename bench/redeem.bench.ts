@@ -162,13 +162,31 @@ async function main() {
     const ratio = peak.rps / tps;
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(40)} ${v}\n`);
     line('connections / seconds per run', `${CONNECTIONS} / ${SECONDS}`);
-    line('API redemptions/s (1000 codes)', `${peak.rps.toFixed(0)} (non-2xx ${peak.non2xx}, errors ${peak.errors})`);
-    line('process CPU per API redemption', `${cpuMsPerRequest.toFixed(2)} ms (includes the load generator)`);
+    line(
+      'API redemptions/s (1000 codes)',
+      `${peak.rps.toFixed(0)} (non-2xx ${peak.non2xx}, errors ${peak.errors})`,
+    );
+    line(
+      'process CPU per API redemption',
+      `${cpuMsPerRequest.toFixed(2)} ms (includes the load generator)`,
+    );
     line('pgbench same transaction, tps', tps.toFixed(0));
-    line('ratio API / pgbench', `${ratio.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`);
-    line('latency at half peak rate p50 / p99', `${half.p50} ms / ${half.p99} ms (${half.rps.toFixed(0)} req/s)`);
-    line('hot voucher (one code) redemptions/s', `${hotRun.rps.toFixed(0)} (p50 ${hotRun.p50} ms, p99 ${hotRun.p99} ms, non-2xx ${hotRun.non2xx})`);
-    line('consistency: redeemed_quantity = rows', `${check.redeemed} = ${check.rows} ${check.redeemed === check.rows ? 'OK' : 'MISMATCH'}`);
+    line(
+      'ratio API / pgbench',
+      `${ratio.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`,
+    );
+    line(
+      'latency at half peak rate p50 / p99',
+      `${half.p50} ms / ${half.p99} ms (${half.rps.toFixed(0)} req/s)`,
+    );
+    line(
+      'hot voucher (one code) redemptions/s',
+      `${hotRun.rps.toFixed(0)} (p50 ${hotRun.p50} ms, p99 ${hotRun.p99} ms, non-2xx ${hotRun.non2xx})`,
+    );
+    line(
+      'consistency: redeemed_quantity = rows',
+      `${check.redeemed} = ${check.rows} ${check.redeemed === check.rows ? 'OK' : 'MISMATCH'}`,
+    );
     process.stdout.write('Numbers are noisy on a machine shared with other test runs.\n');
   } finally {
     await pg.end();

@@ -17,7 +17,12 @@ describe('redemption concurrency (integration, parallel HTTP)', () => {
   });
   afterAll(() => t.close());
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await fetch(`${t.url}${path}`, {
       method,
       headers: {

@@ -28,7 +28,12 @@ export class IdempotencyRepository {
       `SELECT request_hash, status_code, response, created_at FROM idempotency_keys
        WHERE project_id = $1 AND key = $2`,
       [projectId, key],
-    )) as { request_hash: string; status_code: number | null; response: unknown; created_at: Date }[];
+    )) as {
+      request_hash: string;
+      status_code: number | null;
+      response: unknown;
+      created_at: Date;
+    }[];
     if (!rows.length) return null;
     const r = rows[0];
     return {

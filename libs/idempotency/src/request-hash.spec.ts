@@ -15,12 +15,18 @@ describe('request hash', () => {
 
   it('differs by method, path, query and body', () => {
     const base = requestHash('POST', '/v1/vouchers/A/redemption', { order: { amount: 1 } });
-    expect(requestHash('PUT', '/v1/vouchers/A/redemption', { order: { amount: 1 } })).not.toBe(base);
-    expect(requestHash('POST', '/v1/vouchers/B/redemption', { order: { amount: 1 } })).not.toBe(base);
+    expect(requestHash('PUT', '/v1/vouchers/A/redemption', { order: { amount: 1 } })).not.toBe(
+      base,
+    );
+    expect(requestHash('POST', '/v1/vouchers/B/redemption', { order: { amount: 1 } })).not.toBe(
+      base,
+    );
     expect(requestHash('POST', '/v1/vouchers/A/redemption?x=1', { order: { amount: 1 } })).not.toBe(
       base,
     );
-    expect(requestHash('POST', '/v1/vouchers/A/redemption', { order: { amount: 2 } })).not.toBe(base);
+    expect(requestHash('POST', '/v1/vouchers/A/redemption', { order: { amount: 2 } })).not.toBe(
+      base,
+    );
   });
 
   it('treats a missing body and an undefined field as absent', () => {

@@ -90,7 +90,9 @@ describe('checkVoucher', () => {
       errorMessage: 'Spend more than 50',
     });
     expect(f?.details).toContain('val_1');
-    expect(check({ order: { amount: 6000 }, rules: [{ ruleId: 'val_1', ruleSet: set }] })).toBeNull();
+    expect(
+      check({ order: { amount: 6000 }, rules: [{ ruleId: 'val_1', ruleSet: set }] }),
+    ).toBeNull();
   });
 
   it('per-customer counters decide redemption.count.per_customer', () => {

@@ -158,7 +158,8 @@ export function applyStackingRules(
   let taken = 0;
   const decisions: StackDecision[] = applicable.map((ok) => {
     if (!ok) return { status: 'INAPPLICABLE' };
-    if (taken >= limit) return { status: 'SKIPPED', skipKey: 'applicable_redeemables_limit_exceeded' };
+    if (taken >= limit)
+      return { status: 'SKIPPED', skipKey: 'applicable_redeemables_limit_exceeded' };
     taken++;
     return { status: 'APPLICABLE' };
   });
@@ -167,7 +168,9 @@ export function applyStackingRules(
     return {
       valid: false,
       decisions: decisions.map((d) =>
-        d.status === 'APPLICABLE' ? { status: 'SKIPPED', skipKey: 'preceding_validation_failed' } : d,
+        d.status === 'APPLICABLE'
+          ? { status: 'SKIPPED', skipKey: 'preceding_validation_failed' }
+          : d,
       ),
     };
   }

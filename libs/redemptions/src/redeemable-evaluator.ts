@@ -95,7 +95,10 @@ export class RedeemableEvaluator {
     ]);
     const rules: CachedRule[] = assigned.map((a) => ({
       ruleId: a.ruleId,
-      object: a.relatedObjectType === 'campaign' ? { campaignId: a.relatedObjectId } : { voucherId: v.id },
+      object:
+        a.relatedObjectType === 'campaign'
+          ? { campaignId: a.relatedObjectId }
+          : { voucherId: v.id },
       ruleSet: a.ruleSet,
       needsCounters: ruleSetNeedsCounters(a.ruleSet),
     }));

@@ -12,7 +12,12 @@ export const RedemptionErrors = {
       details: `Redeemable ${id} is listed more than once`,
     }),
   invalidRedeemables: (details: string) =>
-    new AppError({ status: 400, key: 'invalid_redeemables', message: 'Invalid redeemables', details }),
+    new AppError({
+      status: 400,
+      key: 'invalid_redeemables',
+      message: 'Invalid redeemables',
+      details,
+    }),
   /** A redemption that was refused: the contract's 400 with the recorded rf_ id. */
   rejected: (f: CheckFailure, failureId: string) =>
     new AppError({

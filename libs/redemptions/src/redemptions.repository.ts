@@ -214,7 +214,11 @@ export class RedemptionsRepository {
 
   /** Rollback of a gift redemption: the credits go back on the balance. */
   async refundGift(projectId: string, voucherId: string, amount: number, em: EntityManager) {
-    const rows = returnedRows<{ gift_balance: string; gift_amount: string; campaign_id: string | null }>(
+    const rows = returnedRows<{
+      gift_balance: string;
+      gift_amount: string;
+      campaign_id: string | null;
+    }>(
       await em.query(
         `UPDATE vouchers SET gift_balance = gift_balance + $3,
                 redeemed_amount = greatest(redeemed_amount - $3, 0), updated_at = now()
@@ -334,12 +338,10 @@ export class RedemptionsRepository {
     if (filter.customer !== undefined) {
       qb.andWhere(
         new Brackets((w) =>
-          w
-            .where('r.customer_id = :customer')
-            .orWhere(
-              `r.customer_id IN (SELECT c.id FROM customers c
+          w.where('r.customer_id = :customer').orWhere(
+            `r.customer_id IN (SELECT c.id FROM customers c
                  WHERE c.project_id = :projectId AND c.source_id = :customer)`,
-            ),
+          ),
         ),
         { customer: filter.customer },
       );
@@ -353,7 +355,11 @@ export class RedemptionsRepository {
     }
     if (filter.createdBefore) qb.andWhere('r.date < :before', { before: filter.createdBefore });
     if (filter.createdAfter) qb.andWhere('r.date > :after', { after: filter.createdAfter });
-    qb.orderBy(SORT_COLUMNS[sort.field], sort.direction, sort.direction === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST')
+    qb.orderBy(
+      SORT_COLUMNS[sort.field],
+      sort.direction,
+      sort.direction === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST',
+    )
       .addOrderBy('r.id', sort.direction)
       .offset(page.offset)
       .limit(page.limit);

@@ -94,7 +94,12 @@ export class RedemptionsService {
   ) {}
 
   /** POST /v1/vouchers/:code/redemption (and /client/v1/redeem?code=). */
-  async redeemVoucher(auth: AuthContext, code: string, dto: VoucherRequestDto, trackingId?: string) {
+  async redeemVoucher(
+    auth: AuthContext,
+    code: string,
+    dto: VoucherRequestDto,
+    trackingId?: string,
+  ) {
     const input: RedeemableDto = { object: 'voucher', id: code, gift: dto.gift };
     const rows = await this.execute(
       auth,
@@ -132,7 +137,11 @@ export class RedemptionsService {
     mode: 'ALL' | 'PARTIAL',
     limit: number,
     shape: 'single' | 'stack',
-  ): Promise<{ redemptions: RedemptionEntity[]; parent?: RedemptionEntity; plan: PlannedRedeemable[] }> {
+  ): Promise<{
+    redemptions: RedemptionEntity[];
+    parent?: RedemptionEntity;
+    plan: PlannedRedeemable[];
+  }> {
     const projectId = auth.projectId;
     const keys = redeemables.filter((r) => r.object === 'voucher').map((r) => r.id);
     // Definitions (rules, campaign name) are read before the transaction: the transaction
@@ -207,10 +216,29 @@ export class RedemptionsService {
         for (const item of ordered) {
           const application = plan.calculation.applications[item.stackIndex as number];
           takes.push(
-            await this.take(projectId, item, application?.gift_credits ?? 0, ctx.sessionKey, locking, now, em),
+            await this.take(
+              projectId,
+              item,
+              application?.gift_credits ?? 0,
+              ctx.sessionKey,
+              locking,
+              now,
+              em,
+            ),
           );
         }
-        return this.record(auth, shape, plan.calculation, takes, plan.items, dto, customer, order, now, em);
+        return this.record(
+          auth,
+          shape,
+          plan.calculation,
+          takes,
+          plan.items,
+          dto,
+          customer,
+          order,
+          now,
+          em,
+        );
       });
     } catch (error) {
       if (!(error instanceof RedemptionRefused)) throw error;
@@ -240,7 +268,8 @@ export class RedemptionsService {
       await this.repository.releaseExpiredHolds(projectId, v.id, em);
       redeemed = await this.repository.takeUse(projectId, v.id, em);
     }
-    if (redeemed === null) throw new RedemptionRefused(failure('quantity_exceeded', v.code), refOf(v));
+    if (redeemed === null)
+      throw new RedemptionRefused(failure('quantity_exceeded', v.code), refOf(v));
     let balance = v.giftBalance;
     if (v.type === 'GIFT_VOUCHER' && credits > 0) {
       balance = await this.vouchers.decrementGiftBalance(projectId, v.id, credits, em);
@@ -364,7 +393,22 @@ export class RedemptionsService {
       );
     }
     const fill = (r: Partial<RedemptionEntity>) =>
-      Object.assign(new RedemptionEntity(), { rollbackId: null, rollbackDate: null, redemptionId: null, failureCode: null, failureMessage: null, reason: null, voucherId: null, voucherCode: null, campaignId: null, voucherSnapshot: null }, r);
+      Object.assign(
+        new RedemptionEntity(),
+        {
+          rollbackId: null,
+          rollbackDate: null,
+          redemptionId: null,
+          failureCode: null,
+          failureMessage: null,
+          reason: null,
+          voucherId: null,
+          voucherCode: null,
+          campaignId: null,
+          voucherSnapshot: null,
+        },
+        r,
+      );
     return {
       redemptions: rows.map(fill),
       parent: parent ? fill(parent) : undefined,
@@ -458,7 +502,8 @@ export class RedemptionsService {
           throw RedemptionErrors.redemptionNotFound(id);
         if (row.result === 'FAILURE') throw RedemptionErrors.failedRedemption(id);
         if (row.kind === 'child') throw new RollbackRefused('invalid_redemption_parent', row);
-        if (stacked !== (row.kind === 'parent')) throw new RollbackRefused('invalid_redemption', row);
+        if (stacked !== (row.kind === 'parent'))
+          throw new RollbackRefused('invalid_redemption', row);
         const now = new Date();
         const rollbackId = newId('rollback');
         // The exactly-once gate: of concurrent rollbacks, one flips the row, the rest wait and fail.
@@ -469,17 +514,57 @@ export class RedemptionsService {
           targets = [];
           for (const child of await this.repository.findChildren(projectId, id, em)) {
             const childRollback = newId('rollback');
-            if (await this.repository.markRolledBack(projectId, child.id, ['child'], childRollback, now, em))
+            if (
+              await this.repository.markRolledBack(
+                projectId,
+                child.id,
+                ['child'],
+                childRollback,
+                now,
+                em,
+              )
+            )
               targets.push({ row: child, rollbackId: childRollback });
           }
         }
         const rows: Partial<RedemptionEntity>[] = [];
-        for (const t of targets.sort((a, b) => ((a.row.voucherId ?? '') < (b.row.voucherId ?? '') ? -1 : 1))) {
-          const voucherSnapshot = await this.giveBack(projectId, t.row, t.rollbackId, reason, now, em);
-          rows.push(this.rollbackRow(t.row, t.rollbackId, stacked ? rollbackId : null, 'rollback', reason, trackingId, body, voucherSnapshot, now));
+        for (const t of targets.sort((a, b) =>
+          (a.row.voucherId ?? '') < (b.row.voucherId ?? '') ? -1 : 1,
+        )) {
+          const voucherSnapshot = await this.giveBack(
+            projectId,
+            t.row,
+            t.rollbackId,
+            reason,
+            now,
+            em,
+          );
+          rows.push(
+            this.rollbackRow(
+              t.row,
+              t.rollbackId,
+              stacked ? rollbackId : null,
+              'rollback',
+              reason,
+              trackingId,
+              body,
+              voucherSnapshot,
+              now,
+            ),
+          );
         }
         const parent = stacked
-          ? this.rollbackRow(row, rollbackId, null, 'parent_rollback', reason, trackingId, body, null, now)
+          ? this.rollbackRow(
+              row,
+              rollbackId,
+              null,
+              'parent_rollback',
+              reason,
+              trackingId,
+              body,
+              null,
+              now,
+            )
           : undefined;
         await this.repository.insert(parent ? [parent, ...rows] : rows, em);
         if (row.orderId) {

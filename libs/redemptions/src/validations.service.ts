@@ -98,7 +98,9 @@ export function stackEntryOf(item: PlannedRedeemable): StackEntry {
   const v = item.voucher as VoucherEntity;
   if (v.type === 'GIFT_VOUCHER')
     return { gift: { balance: v.giftBalance ?? 0, credits: item.input.gift?.credits } };
-  return { discount: (v.discount ?? { type: 'AMOUNT', amount_off: 0 }) as unknown as DiscountDefinition };
+  return {
+    discount: (v.discount ?? { type: 'AMOUNT', amount_off: 0 }) as unknown as DiscountDefinition,
+  };
 }
 
 /** The calculated order as the contract shows it. */
@@ -194,17 +196,18 @@ export class ValidationsService {
       stackIndex: decisions[i].status === 'APPLICABLE' ? next++ : null,
     }));
     const applicable = items.filter((i) => i.decision.status === 'APPLICABLE');
-    const calculation = calculateOrder(
-      ctx.order ?? {},
-      valid ? applicable.map(stackEntryOf) : [],
-    );
+    const calculation = calculateOrder(ctx.order ?? {}, valid ? applicable.map(stackEntryOf) : []);
     return { valid, items, applicable, calculation };
   }
 
   async context(
     projectId: string,
     dto: RedemptionContextDto,
-    customerOverride?: { id: string; source_id: string | null; metadata: Record<string, unknown> | null },
+    customerOverride?: {
+      id: string;
+      source_id: string | null;
+      metadata: Record<string, unknown> | null;
+    },
   ): Promise<EvaluationContext> {
     let customer: CustomerContext | null = null;
     let customerId: string | null = null;
@@ -236,7 +239,12 @@ export class ValidationsService {
   }
 
   /** POST /v1/vouchers/:code/validate — 200 valid or 200 valid:false; unknown code → 404. */
-  async validateVoucher(auth: AuthContext, code: string, dto: VoucherRequestDto, requestId: string) {
+  async validateVoucher(
+    auth: AuthContext,
+    code: string,
+    dto: VoucherRequestDto,
+    requestId: string,
+  ) {
     const vouchers = await this.withExpiredHoldsReleased(
       auth.projectId,
       [code],
@@ -297,7 +305,9 @@ export class ValidationsService {
 
   /** GET /client/v1/validate: the client SDK's query string turned into the legacy body. */
   validateFromQuery(auth: AuthContext, query: ClientValidateQueryDto, requestId: string) {
-    const items = (query.item ?? []).map((raw) => numericFields(raw, ['quantity', 'price', 'amount']));
+    const items = (query.item ?? []).map((raw) =>
+      numericFields(raw, ['quantity', 'price', 'amount']),
+    );
     const order: Record<string, unknown> = {};
     if (query.amount !== undefined) order.amount = query.amount;
     if (items.length) order.items = items;
@@ -405,8 +415,7 @@ export class ValidationsService {
     voucherIds: string[],
     session: { key?: string; ttl?: number; ttl_unit?: string },
   ): Promise<
-    | { ok: true; session: Record<string, unknown> }
-    | { ok: false; failedVoucherId: string }
+    { ok: true; session: Record<string, unknown> } | { ok: false; failedVoucherId: string }
   > {
     const key = session.key ?? newId('session', 32);
     const ttlMs = sessionTtlMs(session.ttl, session.ttl_unit);

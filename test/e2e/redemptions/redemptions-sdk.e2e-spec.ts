@@ -104,7 +104,9 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
       ['OFF', 'voucher_disabled', 'voucher is disabled'],
     ];
     for (const [code, key, reason] of cases) {
-      const res = (await client.validations.validateVoucher(code, { order: { amount: 1000 } })) as Json;
+      const res = (await client.validations.validateVoucher(code, {
+        order: { amount: 1000 },
+      })) as Json;
       expect(res).toMatchObject({
         valid: false,
         code,
@@ -124,7 +126,10 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
   it('row 18: a rule violation carries the rule custom message', async () => {
     const rule = await client.validationRules.create({
       name: 'min 50',
-      rules: { 1: { name: 'order.amount', conditions: { $more_than_equal: [5000] }, rules: {} }, logic: '1' },
+      rules: {
+        1: { name: 'order.amount', conditions: { $more_than_equal: [5000] }, rules: {} },
+        logic: '1',
+      },
       error: { message: 'Spend at least 50' },
     } as never);
     await createVoucher({
@@ -137,13 +142,17 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
       .set(a.headers)
       .send({ related_object_type: 'voucher', related_object_id: await voucherIdOf('RULED') })
       .expect(200);
-    const res = (await client.validations.validateVoucher('RULED', { order: { amount: 1000 } })) as Json;
+    const res = (await client.validations.validateVoucher('RULED', {
+      order: { amount: 1000 },
+    })) as Json;
     expect(res).toMatchObject({
       valid: false,
       reason: 'order does not match validation rules',
       error: { key: 'order_rules_violated', error: { message: 'Spend at least 50' } },
     });
-    const ok = (await client.validations.validateVoucher('RULED', { order: { amount: 6000 } })) as Json;
+    const ok = (await client.validations.validateVoucher('RULED', {
+      order: { amount: 6000 },
+    })) as Json;
     expect(ok.valid).toBe(true);
   });
 
@@ -361,9 +370,7 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
     expect(again.resource_id).toMatch(/^rrf_/);
     const entries = (await client.redemptions.getForVoucher('SUMMER10')) as Json;
     // The refused second rollback is an entry too (rrf_, result FAILURE).
-    expect(
-      entries.redemption_entries.map((e: Json) => `${e.object}:${e.result}`).sort(),
-    ).toEqual([
+    expect(entries.redemption_entries.map((e: Json) => `${e.object}:${e.result}`).sort()).toEqual([
       'redemption:SUCCESS',
       'redemption_rollback:FAILURE',
       'redemption_rollback:SUCCESS',
@@ -457,7 +464,10 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
     const held = (await client.validations.validateVoucher('HELD', {
       session: { type: 'LOCK', ttl: 1, ttl_unit: 'HOURS' },
     } as never)) as Json;
-    expect(held).toMatchObject({ valid: true, session: { type: 'LOCK', ttl: 1, ttl_unit: 'HOURS' } });
+    expect(held).toMatchObject({
+      valid: true,
+      session: { type: 'LOCK', ttl: 1, ttl_unit: 'HOURS' },
+    });
     const key = held.session.key as string;
     expect(key).toMatch(/^ssn_/);
     // Another caller cannot take the held unit.
@@ -475,7 +485,9 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
       session: { type: 'LOCK', key: 'ssn_mine' },
     } as never)) as Json;
     expect(again.session.key).toBe('ssn_mine');
-    const r = (await client.redemptions.redeem('HELD', { session: { key: 'ssn_mine' } } as never)) as Json;
+    const r = (await client.redemptions.redeem('HELD', {
+      session: { key: 'ssn_mine' },
+    } as never)) as Json;
     expect(r).toMatchObject({ result: 'SUCCESS', session: { key: 'ssn_mine' } });
     const v = await client.vouchers.get('HELD');
     expect(v.redemption).toMatchObject({ quantity: 1, redeemed_quantity: 1 });
@@ -496,7 +508,10 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
     expect(blocked.error.key).toBe('quantity_exceeded');
     await new Promise((resolve) => setTimeout(resolve, 400));
     const r = (await client.redemptions.redeem('SHORTHOLD', {})) as Json;
-    expect(r).toMatchObject({ result: 'SUCCESS', voucher: { redemption: { redeemed_quantity: 1 } } });
+    expect(r).toMatchObject({
+      result: 'SUCCESS',
+      voucher: { redemption: { redeemed_quantity: 1 } },
+    });
   });
 
   it('PARTIAL stacked redemption redeems the applicable ones and lists the rest', async () => {
@@ -527,7 +542,11 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
         order: { amount: 10000 },
       })
       .catch((e: Json) => e)) as Json;
-    expect(refused).toMatchObject({ code: 400, key: 'voucher_expired', resource_type: 'redemption' });
+    expect(refused).toMatchObject({
+      code: 400,
+      key: 'voucher_expired',
+      resource_type: 'redemption',
+    });
     expect(refused.resource_id).toMatch(/^rf_/);
   });
 
