@@ -369,19 +369,23 @@ export class RedemptionsRepository {
 
   // ---------------------------------------------------------------- orders
 
-  /** Records the redemption on its order and sets the order's discount (owned by redemptions). */
+  /**
+   * Records the redemption on its order, sets the order's discount (owned by redemptions) and
+   * links the redeeming customer when there is one.
+   */
   async attachToOrder(
     projectId: string,
     orderId: string,
     entries: Record<string, unknown>,
     discountAmount: number,
+    customerId: string | null,
     em: EntityManager,
   ) {
     await em.query(
       `UPDATE orders SET redemptions = redemptions || $3::jsonb, discount_amount = $4,
-              updated_at = now()
+              customer_id = coalesce($5, customer_id), updated_at = now()
        WHERE project_id = $1 AND id = $2`,
-      [projectId, orderId, JSON.stringify(entries), discountAmount],
+      [projectId, orderId, JSON.stringify(entries), discountAmount, customerId],
     );
   }
 

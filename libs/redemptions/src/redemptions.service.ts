@@ -166,10 +166,11 @@ export class RedemptionsService {
         const customer = dto.customer
           ? await this.customers.upsert(projectId, dto.customer, em)
           : null;
+        // The request's customer is linked to the order by attachToOrder (no second upsert).
         const order = dto.order
           ? await this.orders.upsert(
               projectId,
-              { ...dto.order, customer: customer ? { id: customer.id } : dto.order.customer },
+              { ...dto.order, customer: customer ? undefined : dto.order.customer },
               em,
             )
           : null;
@@ -389,6 +390,7 @@ export class RedemptionsService {
         order.id,
         orderRedemptions,
         calc.order.discount_amount,
+        customer?.id ?? null,
         em,
       );
     }

@@ -257,6 +257,7 @@ describe('validations and redemptions through @voucherify/sdk (e2e)', () => {
       .set(a.headers)
       .expect(200);
     expect(order.body.redemptions[single.id]).toBeDefined();
+    expect(order.body).toMatchObject({ customer_id: single.customer_id, discount_amount: 1000 });
   });
 
   it('row 20: a refused redemption is 400 with the recorded rf_ id', async () => {
