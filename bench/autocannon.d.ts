@@ -26,7 +26,7 @@ declare module 'autocannon' {
       headers?: Record<string, string>;
       body?: string;
       timeout?: number;
-      requests?: { setupRequest?: (req: RawRequest) => RawRequest }[];
+      requests?: { method?: string; setupRequest?: (req: RawRequest) => RawRequest }[];
     }
     interface Result {
       requests: Histogram;

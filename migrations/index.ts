@@ -5,6 +5,7 @@ import { ProjectRateLimits1795620401240 } from './1795620401240-ProjectRateLimit
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
+import { RedemptionsHoldsIdempotency1795621923842 } from './1795621923842-RedemptionsHoldsIdempotency';
 import { Publications1795622527273 } from './1795622527273-Publications';
 import { CustomerActivities1795623112740 } from './1795623112740-CustomerActivities';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ValidationRules1795620612137,
   CustomersAndOrders1795621766887,
   OutboxAndWebhooks1795621803277,
+  RedemptionsHoldsIdempotency1795621923842,
   Publications1795622527273,
   CustomerActivities1795623112740,
 ];

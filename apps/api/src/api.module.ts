@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
+import { IdempotencyModule } from '@app/idempotency';
 import { OrdersModule } from '@app/orders';
 import { PublicationsModule } from '@app/publications';
 import { QueueModule } from '@app/queue';
@@ -11,6 +12,7 @@ import { CustomerActivityModule } from '@app/side-effects';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
+import { RedemptionsHttpModule } from './redemptions/redemptions-http.module';
 import { ValidationRulesApiModule } from './validation-rules/validation-rules-api.module';
 import { VouchersHttpModule } from './vouchers/vouchers-http.module';
 import { WORKER_MODULES } from './worker.module';
@@ -27,6 +29,8 @@ export const DOMAIN_MODULES: Importable[] = [
   CustomerActivityModule,
   WebhooksModule,
   PublicationsModule,
+  IdempotencyModule,
+  RedemptionsHttpModule,
 ];
 
 /**

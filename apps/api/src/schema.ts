@@ -1,10 +1,12 @@
 import { AsyncActionEntity } from '@app/async-actions';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
+import { IdempotencyKeyEntity } from '@app/idempotency';
 import { OrderEntity } from '@app/orders';
 import { ProjectRateLimitEntity } from '@app/rate-limit';
 import { PublicationEntity, PublicationVoucherEntity } from '@app/publications';
 import { CustomerActivityEntity } from '@app/side-effects';
+import { RedemptionEntity, VoucherSessionEntity } from '@app/redemptions';
 import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
@@ -32,6 +34,9 @@ export const ENTITIES = [
   PublicationEntity,
   PublicationVoucherEntity,
   CustomerActivityEntity,
+  RedemptionEntity,
+  VoucherSessionEntity,
+  IdempotencyKeyEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

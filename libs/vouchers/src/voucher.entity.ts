@@ -30,6 +30,7 @@ export interface ValidityTimeframe {
 )
 @Check('ck_vouchers_redeemed_nonneg', '"redeemed_quantity" >= 0')
 @Check('ck_vouchers_gift_balance', '"gift_balance" IS NULL OR "gift_balance" >= 0')
+@Check('ck_vouchers_held_nonneg', '"held_quantity" >= 0')
 export class VoucherEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id: string;
@@ -124,4 +125,9 @@ export class VoucherEntity {
   /** null until the first update, as in the contract's example. */
   @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
   updatedAt: Date | null;
+
+  // ---- Owned by libs/redemptions (holds): uses reserved by live LOCK validation sessions,
+  // counted against redemption_quantity by the redemption engine's conditional UPDATEs.
+  @Column({ name: 'held_quantity', type: 'int', default: 0 })
+  heldQuantity: number;
 }

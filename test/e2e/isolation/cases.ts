@@ -33,6 +33,11 @@ export interface IsolationCase {
   dataRef?: string;
   /** Send each project's client-side keys instead of its server keys (/client/v1 routes). */
   clientKeys?: boolean;
+  /**
+   * For routes that answer an unknown object inside their body instead of with a 404
+   * (stackable validation/redemption): asserts B's response; replaces `expectForOther`.
+   */
+  assertOther?: (status: number, body: Record<string, unknown>) => void;
 }
 
 export interface OwnProjectExpectation {

@@ -39,7 +39,9 @@ export class EnvironmentVariables {
    * `true` (any; only behind a proxy that overwrites the header), or a comma-separated
    * list of proxy addresses/CIDRs. Per-IP limits depend on it.
    */
-  @Matches(/^(true|false|[0-9a-fA-F.:/,\s]+)$/, { message: 'TRUST_PROXY must be true, false or a list of addresses/CIDRs' })
+  @Matches(/^(true|false|[0-9a-fA-F.:/,\s]+)$/, {
+    message: 'TRUST_PROXY must be true, false or a list of addresses/CIDRs',
+  })
   TRUST_PROXY: string = 'false';
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -138,6 +140,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) SHED_UP_SAMPLES: number = 2;
   @Transform(toInt) @IsInt() @Min(1) SHED_DOWN_SAMPLES: number = 6;
   @Transform(toBool) @IsBoolean() METRICS_ENABLED: boolean = true;
+  // Validation/redemption: voucher definitions (rules, campaign name) cached briefly; never counters.
+  @Transform(toInt) @IsInt() @Min(0) VALIDATION_CACHE_TTL_MS: number = 5000;
+  @Transform(toInt) @IsInt() @Min(1) VALIDATION_CACHE_MAX: number = 10_000;
 }
 
 export class ConfigValidationError extends Error {

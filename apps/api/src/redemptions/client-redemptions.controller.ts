@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '@app/idempotency';
+import {
+  ClientRedeemQueryDto,
+  ClientValidateQueryDto,
+  RedemptionsService,
+  StackableRequestDto,
+  ValidationsService,
+  VoucherRequestDto,
+} from '@app/redemptions';
+import { Auth, AuthContext } from '@app/tenancy';
+import { RequestId } from '../vouchers/request-id.decorator';
+
+/** The client-side (publishable key) subset: validate and redeem. */
+@ApiTags('client')
+@Controller('client/v1')
+export class ClientRedemptionsController {
+  constructor(
+    private readonly validations: ValidationsService,
+    private readonly redemptions: RedemptionsService,
+  ) {}
+
+  @Get('validate')
+  validate(
+    @Auth() auth: AuthContext,
+    @Query() query: ClientValidateQueryDto,
+    @RequestId() requestId: string,
+  ) {
+    return this.validations.validateFromQuery(auth, query, requestId);
+  }
+
+  @Post('validations')
+  validateStackable(
+    @Auth() auth: AuthContext,
+    @Body() body: StackableRequestDto,
+    @RequestId() requestId: string,
+  ) {
+    return this.validations.validateStackable(auth, body, requestId);
+  }
+
+  @Post('redeem')
+  @Idempotent()
+  redeem(
+    @Auth() auth: AuthContext,
+    @Query() query: ClientRedeemQueryDto,
+    @Body() body: VoucherRequestDto,
+  ) {
+    return this.redemptions.redeemVoucher(auth, query.code, body);
+  }
+
+  @Post('redemptions')
+  @Idempotent()
+  redeemStackable(
+    @Auth() auth: AuthContext,
+    @Body() body: StackableRequestDto,
+    @RequestId() requestId: string,
+  ) {
+    return this.redemptions.redeemStackable(auth, body, requestId);
+  }
+}

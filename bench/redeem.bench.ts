@@ -1,0 +1,237 @@
+/**
+ * Redemption throughput through the whole API (auth, validation, rules, the one transaction)
+ * against pgbench running the same SQL transaction (customer upsert, conditional voucher
+ * UPDATE, order insert, redemption insert, order update) on the same database in the same run.
+ * Also: p50/p99 latency at half the peak rate, and a hot-voucher run (every request on one
+ * code). The API runs as its own process (`node dist/apps/api/src/main.js`, ROLE=api), so the
+ * load generator does not share its event loop. Run with `npm run bench:redeem` (a fresh *test* database; see scripts/with-services.js).
+ * Seconds per run: BENCH_SECONDS (default 10). Numbers are noisy on a shared machine.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, configureLogger } from '@app/core';
+import { TenancyService } from '@app/tenancy';
+import { WorkerModule } from '../apps/api/src/worker.module';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const VOUCHERS = 1000;
+const CUSTOMERS = 200;
+const TARGET_RATIO = 0.5;
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+let sequence = 0;
+
+/** One request template whose path and customer rotate per request (not per connection). */
+function requests(path: (i: number) => string) {
+  return [
+    {
+      method: 'POST' as const,
+      setupRequest: (req: autocannon.RawRequest) => {
+        const i = sequence++;
+        return {
+          ...req,
+          path: path(i % VOUCHERS),
+          body: JSON.stringify({
+            customer: { source_id: `bench-c-${i % CUSTOMERS}` },
+            order: { amount: 10000 },
+          }),
+        };
+      },
+    },
+  ];
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  path: (i: number) => string,
+  seconds: number,
+  overallRate?: number,
+): Promise<Run> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { ...headers, 'content-type': 'application/json' },
+    requests: requests(path),
+    ...(overallRate ? { overallRate } : {}),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function pgbenchBinary(): string {
+  const pinned = '/usr/lib/postgresql/15/bin/pgbench';
+  return existsSync(pinned) ? pinned : 'pgbench';
+}
+
+/** The same writes as one API redemption, as one SQL transaction per pgbench transaction. */
+function pgbench(databaseUrl: string, projectId: string, seconds: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-redeem-'));
+  const script = join(dir, 'redeem.sql');
+  writeFileSync(
+    script,
+    `\\set n random(0, ${VOUCHERS - 1})
+\\set c random(0, ${CUSTOMERS - 1})
+BEGIN;
+INSERT INTO customers (id, project_id, source_id, created_at) VALUES ('cust_pgb' || md5(random()::text), '${projectId}', 'pgb-c-' || :c, now())
+  ON CONFLICT (project_id, source_id) WHERE source_id IS NOT NULL DO UPDATE SET updated_at = now() RETURNING id;
+SELECT * FROM vouchers WHERE project_id = '${projectId}' AND code = 'BENCH-' || :n AND deleted_at IS NULL;
+UPDATE vouchers SET redeemed_quantity = redeemed_quantity + 1, updated_at = now()
+  WHERE project_id = '${projectId}' AND code = 'BENCH-' || :n AND deleted_at IS NULL
+    AND (redemption_quantity IS NULL OR redeemed_quantity + held_quantity < redemption_quantity)
+  RETURNING redeemed_quantity;
+INSERT INTO orders (id, project_id, status, amount, initial_amount, discount_amount, items, metadata, redemptions, created_at)
+  VALUES ('ord_pgb' || md5(random()::text), '${projectId}', 'CREATED', 10000, 10000, 0, '[]', '{}', '{}', now());
+INSERT INTO redemptions (id, project_id, kind, result, status, voucher_id, voucher_code, channel_type, metadata, order_snapshot, customer_snapshot, voucher_snapshot, date)
+  VALUES ('r_pgb' || md5(random()::text), '${projectId}', 'single', 'SUCCESS', 'SUCCEEDED', 'v', 'BENCH-' || :n, 'API', '{}', '{"amount":10000}', '{}', '{}', now());
+COMMIT;
+`,
+  );
+  const out = spawnSync(
+    pgbenchBinary(),
+    ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), '-f', script, databaseUrl],
+    { encoding: 'utf8' },
+  );
+  const match = /tps = ([\d.]+)/.exec(out.stdout);
+  if (out.status !== 0 || !match) throw new Error(`pgbench failed: ${out.stderr || out.stdout}`);
+  return Number(match[1]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the API as a separate process and waits until it is ready. */
+async function startApi(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '../apps/api/src/main.js')], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ROLE: 'api' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/health/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return { url, child };
+    if (Date.now() > deadline) throw new Error('API did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main() {
+  const config = new AppConfig().with({ DB_POOL_MAX: String(CONNECTIONS) });
+  configureLogger(config.env.LOG_LEVEL);
+  const databaseUrl = config.env.DATABASE_URL;
+  if (!databaseUrl || !/test/.test(databaseUrl))
+    throw new Error('run through npm run bench:redeem (a fresh *test* database)');
+  // The project is created through the service (no HTTP route creates projects).
+  const setup = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+    logger: false,
+  });
+  const project = await setup.get(TenancyService).createProject('bench-redeem', []);
+  await setup.close();
+  const { url, child } = await startApi({
+    DB_POOL_MAX: String(CONNECTIONS),
+    DEMO_PROJECT: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    const headers = { 'x-app-id': project.app_id, 'x-app-token': project.app_token };
+    const pgbProject = 'proj_pgbench';
+    for (const p of [project.project_id, pgbProject]) {
+      await pg.query(
+        `INSERT INTO vouchers (id, project_id, code, type, discount, redemption_quantity)
+         SELECT 'v_' || md5($1 || g::text), $1, 'BENCH-' || g, 'DISCOUNT_VOUCHER',
+                '{"type":"AMOUNT","amount_off":500,"effect":"APPLY_TO_ORDER"}'::jsonb, NULL
+         FROM generate_series(0, $2 - 1) g`,
+        [p, VOUCHERS],
+      );
+    }
+    const spread = (i: number) => `/v1/vouchers/BENCH-${i}/redemption`;
+    const hot = () => '/v1/vouchers/BENCH-0/redemption';
+
+    await load(url, headers, spread, Math.min(3, SECONDS)); // warm-up (JIT, caches, pool)
+    const peak = await load(url, headers, spread, SECONDS);
+    const tps = pgbench(databaseUrl, pgbProject, SECONDS);
+    const half = await load(url, headers, spread, SECONDS, Math.max(1, Math.floor(peak.rps / 2)));
+    const hotRun = await load(url, headers, hot, SECONDS);
+
+    const [check] = (
+      await pg.query(
+        `SELECT (SELECT sum(redeemed_quantity)::int FROM vouchers WHERE project_id = $1) AS redeemed,
+                (SELECT count(*)::int FROM redemptions WHERE project_id = $1 AND result = 'SUCCESS') AS rows`,
+        [project.project_id],
+      )
+    ).rows as { redeemed: number; rows: number }[];
+
+    const ratio = peak.rps / tps;
+    const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(40)} ${v}\n`);
+    line('connections / seconds per run', `${CONNECTIONS} / ${SECONDS}`);
+    line(
+      'API redemptions/s (1000 codes)',
+      `${peak.rps.toFixed(0)} (non-2xx ${peak.non2xx}, errors ${peak.errors})`,
+    );
+    line('pgbench same transaction, tps', tps.toFixed(0));
+    line(
+      'ratio API / pgbench',
+      `${ratio.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`,
+    );
+    line(
+      'latency at half peak rate p50 / p99',
+      `${half.p50} ms / ${half.p99} ms (${half.rps.toFixed(0)} req/s)`,
+    );
+    line(
+      'hot voucher (one code) redemptions/s',
+      `${hotRun.rps.toFixed(0)} (p50 ${hotRun.p50} ms, p99 ${hotRun.p99} ms, non-2xx ${hotRun.non2xx})`,
+    );
+    line(
+      'consistency: redeemed_quantity = rows',
+      `${check.redeemed} = ${check.rows} ${check.redeemed === check.rows ? 'OK' : 'MISMATCH'}`,
+    );
+    process.stdout.write('Numbers are noisy on a machine shared with other test runs.\n');
+  } finally {
+    await pg.end();
+    child.kill('SIGTERM');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
