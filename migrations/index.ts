@@ -3,6 +3,7 @@ import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
 import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaigns';
 import { CustomersAndOrders1795620449114 } from './1795620449114-CustomersAndOrders';
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
+import { DashboardBackend1795621635978 } from './1795621635978-DashboardBackend';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   VouchersCampaigns1795620271739,
   CustomersAndOrders1795620449114,
   ValidationRules1795620612137,
+  DashboardBackend1795621635978,
 ];

@@ -1,8 +1,10 @@
 import { AsyncActionEntity } from '@app/async-actions';
+import { AuditLedgerEntity, AuditLedgerHeadEntity, AuditLogEntity } from '@app/audit';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
+import { ExportEntity } from '@app/exports';
 import { OrderEntity } from '@app/orders';
-import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
+import { ApiKeyEntity, ManagementKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
 import { MIGRATIONS } from '../../../migrations';
@@ -19,6 +21,11 @@ export const ENTITIES = [
   VoucherTransactionEntity,
   CustomerEntity,
   OrderEntity,
+  ManagementKeyEntity,
+  AuditLogEntity,
+  AuditLedgerEntity,
+  AuditLedgerHeadEntity,
+  ExportEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

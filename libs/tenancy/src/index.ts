@@ -7,3 +7,4 @@ export * from './secrets';
 export * from './tenancy.module';
 export * from './tenancy.repository';
 export * from './tenancy.service';
+export * from './management-key.entity';

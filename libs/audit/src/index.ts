@@ -1,0 +1,2 @@
+export * from './audit-ledger.entity';
+export * from './audit-log.entity';
