@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
+import { ManagementModule } from '@app/management';
 import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
@@ -20,6 +21,7 @@ export const DOMAIN_MODULES: Importable[] = [
   VouchersHttpModule,
   CustomersModule,
   OrdersModule,
+  ManagementModule,
 ];
 
 /**

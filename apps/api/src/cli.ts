@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AppError } from '@app/core';
-import { TenancyService } from '@app/tenancy';
+import { ManagementKeysService, TenancyService } from '@app/tenancy';
 import { CliModule } from './cli.module';
 import { loadConfigOrExit } from './config-or-exit';
 
@@ -122,6 +122,30 @@ program
   .action(async (opts: { appId: string; json: boolean }) => {
     await withApp((app) => app.get(TenancyService).revokeKey(opts.appId));
     print({ app_id: opts.appId, revoked: true }, opts.json);
+  });
+
+program
+  .command('management-keys:create')
+  .description('Create a key for the management API (/management/v1); the token is shown once')
+  .requiredOption('--name <name>', 'who or what uses the key')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { name: string; json: boolean }) => {
+    print(await withApp((app) => app.get(ManagementKeysService).create(opts.name)), opts.json);
+  });
+
+program
+  .command('management-keys:list')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { json: boolean }) => {
+    print(await withApp((app) => app.get(ManagementKeysService).list()), opts.json);
+  });
+
+program
+  .command('management-keys:revoke')
+  .requiredOption('--id <id>', 'key id (mk_…) or management id')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { id: string; json: boolean }) => {
+    print(await withApp((app) => app.get(ManagementKeysService).revoke(opts.id)), opts.json);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

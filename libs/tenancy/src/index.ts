@@ -8,3 +8,4 @@ export * from './tenancy.module';
 export * from './tenancy.repository';
 export * from './tenancy.service';
 export * from './management-key.entity';
+export * from './management-keys.service';
