@@ -1,6 +1,7 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
+import { AuditModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
 import { ManagementModule } from '@app/management';
@@ -22,6 +23,7 @@ export const DOMAIN_MODULES: Importable[] = [
   CustomersModule,
   OrdersModule,
   ManagementModule,
+  AuditModule,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditCoreModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
@@ -9,7 +10,11 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [CoreModule.forRoot(config, SCHEMA, { http: false }), TenancyModule],
+      imports: [
+        CoreModule.forRoot(config, SCHEMA, { http: false }),
+        TenancyModule,
+        AuditCoreModule,
+      ],
     };
   }
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
+import { AuditService } from '@app/audit';
 import { AppError } from '@app/core';
 import { ManagementKeysService, TenancyService } from '@app/tenancy';
 import { CliModule } from './cli.module';
@@ -146,6 +147,19 @@ program
   .option('--json', 'print JSON', false)
   .action(async (opts: { id: string; json: boolean }) => {
     print(await withApp((app) => app.get(ManagementKeysService).revoke(opts.id)), opts.json);
+  });
+
+program
+  .command('audit:verify')
+  .description(
+    "Checks a project's redemption/rollback hash chain and recomputes every voucher's redeemed_quantity from it",
+  )
+  .requiredOption('--project <id>', 'project id')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { project: string; json: boolean }) => {
+    const report = await withApp((app) => app.get(AuditService).verify(opts.project));
+    print(report, opts.json);
+    if (!report.ok) process.exitCode = 2;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
+import { AuditCoreModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { OrdersWorkerModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
@@ -20,6 +21,7 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot(config, SCHEMA, { http: false }),
         TenancyModule,
+        AuditCoreModule,
         QueueModule,
         ...WORKER_MODULES,
       ],
