@@ -4,6 +4,7 @@ import { AsyncActionsModule } from '@app/async-actions';
 import { AuditModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
+import { ExportsModule } from '@app/exports';
 import { ManagementModule } from '@app/management';
 import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
@@ -24,6 +25,7 @@ export const DOMAIN_MODULES: Importable[] = [
   OrdersModule,
   ManagementModule,
   AuditModule,
+  ExportsModule,
 ];
 
 /**

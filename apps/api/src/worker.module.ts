@@ -1,6 +1,7 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { AuditCoreModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
+import { ExportsJobsModule } from '@app/exports';
 import { OrdersWorkerModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
@@ -10,7 +11,11 @@ import { SCHEMA } from './schema';
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** Modules that process background jobs. Later modules add their processors here. */
-export const WORKER_MODULES: Importable[] = [VouchersJobsModule, OrdersWorkerModule];
+export const WORKER_MODULES: Importable[] = [
+  VouchersJobsModule,
+  OrdersWorkerModule,
+  ExportsJobsModule,
+];
 
 /** The job-processing application context (no HTTP). */
 @Module({})

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { ListQueryDto } from '@app/core';
 
-export class DateRangeDto {
+export class AuditDateRangeDto {
   @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @Type(() => Date)
@@ -37,13 +37,13 @@ export class AuditLogQueryDto extends ListQueryDto {
   key_id?: string;
 
   @ApiPropertyOptional({
-    type: DateRangeDto,
+    type: AuditDateRangeDto,
     description: 'created_at[before] / created_at[after] (ISO 8601)',
   })
   @IsOptional()
   @ValidateNested()
-  @Type(() => DateRangeDto)
-  created_at?: DateRangeDto;
+  @Type(() => AuditDateRangeDto)
+  created_at?: AuditDateRangeDto;
 }
 
 export class AuditActorDto {

@@ -30,6 +30,8 @@ export interface JobPayloads {
   };
   /** POST /v1/orders/import: the raw rows, validated one by one by the job. */
   'orders.import': { projectId: string; asyncActionId: string; orders: Record<string, unknown>[] };
+  /** POST /v1/exports: fixes the snapshot, counts the rows and marks the export DONE. */
+  'exports.run': { projectId: string; exportId: string };
 }
 
 export type JobName = keyof JobPayloads;

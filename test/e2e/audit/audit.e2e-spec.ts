@@ -17,6 +17,8 @@ interface Entry {
 }
 
 describe('audit log (e2e)', () => {
+  // The machine is shared: a slow moment must not fail a correct test.
+  jest.setTimeout(60_000);
   let t: TestApp;
   let a: TestProject;
   let b: TestProject;

@@ -13,6 +13,8 @@ interface IssuedKey {
 }
 
 describe('management API /management/v1 (e2e)', () => {
+  // The machine is shared: a slow moment must not fail a correct test.
+  jest.setTimeout(60_000);
   let t: TestApp;
   let m: TestManagementKey;
   let p: TestProject;

@@ -58,6 +58,13 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() OPERATOR_TOKEN?: string;
   @Transform(toBool) @IsBoolean() DOCS_ENABLED: boolean = true;
   @Transform(toBool) @IsBoolean() DEMO_PROJECT: boolean = true;
+  /** Public base URL of the API (e.g. https://vouchers.example.com) for absolute export download URLs; relative when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'PUBLIC_URL must be an http(s) URL without a trailing slash',
+  })
+  PUBLIC_URL?: string;
 }
 
 export class ConfigValidationError extends Error {
@@ -73,7 +80,7 @@ export class AppConfig {
   constructor(source: Record<string, string | undefined> = process.env) {
     const known = Object.keys(new EnvironmentVariables());
     const picked: Record<string, unknown> = {};
-    for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OPERATOR_TOKEN']) {
+    for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OPERATOR_TOKEN', 'PUBLIC_URL']) {
       if (source[key] !== undefined) picked[key] = source[key];
     }
     const env = plainToInstance(EnvironmentVariables, picked);
