@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ExportsService } from '@app/exports';
-import { InProcessJobQueue } from '@app/queue';
 import { createTestManagementKey } from '../../factories/management.factory';
 import { createTestProject, TestProject } from '../../factories/project.factory';
 import { createTestApp, TestApp } from '../../utils/test-app';
+import { waitForExport } from './helpers';
 
 /** Parses our CSV (RFC 4180, CRLF rows) back into cells. */
 function parseCsv(text: string): string[][] {
@@ -47,7 +47,6 @@ describe('exports /v1/exports (e2e)', () => {
   let t: TestApp;
   let a: TestProject;
   const http = () => request(t.app.getHttpServer());
-  const drain = () => t.app.get(InProcessJobQueue).drain();
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -59,17 +58,10 @@ describe('exports /v1/exports (e2e)', () => {
     const created = await http().post('/v1/exports').set(project.headers).send(body).expect(200);
     expect(created.body).toMatchObject({ object: 'export', status: 'SCHEDULED', result: null });
     expect(created.body.id).toMatch(/^exp_/);
-    await drain();
-    const done = await http()
-      .get(`/v1/exports/${created.body.id}`)
-      .set(project.headers)
-      .expect(200);
-    return done.body as {
-      id: string;
-      status: string;
-      result: { url: string; row_count: number };
-      parameters: { fields: string[] };
-    };
+    const done = await waitForExport(t, project, created.body.id as string);
+    if (!done.result || !('url' in done.result))
+      throw new Error(`export ${done.id}: ${done.status}`);
+    return { ...done, result: done.result };
   };
 
   it('exports customers with fields, a metadata filter and a snapshot; the URL serves the CSV', async () => {

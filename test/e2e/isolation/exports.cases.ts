@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { InProcessJobQueue } from '@app/queue';
 import type { TestProject } from '../../factories/project.factory';
 import type { TestApp } from '../../utils/test-app';
+import { waitForExport } from '../exports/helpers';
 import type { IsolationCase } from './cases';
 
 async function createExport(t: TestApp, a: TestProject): Promise<string> {
@@ -10,8 +10,9 @@ async function createExport(t: TestApp, a: TestProject): Promise<string> {
     .set(a.headers)
     .send({ exported_object: 'customer' });
   if (res.status !== 200) throw new Error(`export create failed: ${res.status}`);
-  await t.app.get(InProcessJobQueue).drain();
-  return (res.body as { id: string }).id;
+  const id = (res.body as { id: string }).id;
+  await waitForExport(t, a, id);
+  return id;
 }
 
 export const cases: IsolationCase[] = [
