@@ -74,6 +74,7 @@ program
           project_id: p.id,
           name: p.name,
           created_at: p.createdAt.toISOString(),
+          deleted: p.deletedAt !== null,
           keys: (await tenancy.listKeys(p.id)).map((k) => ({
             app_id: k.appId,
             kind: k.kind,

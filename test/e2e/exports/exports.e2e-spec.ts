@@ -220,6 +220,19 @@ describe('exports /v1/exports (e2e)', () => {
     expect(res.body.key).toBe('export_not_ready');
   });
 
+  it('documents exports and the audit log in OpenAPI', async () => {
+    const doc = await http().get('/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths as object)).toEqual(
+      expect.arrayContaining([
+        '/v1/exports',
+        '/v1/exports/{id}',
+        '/v1/exports/{id}/download',
+        '/v1/audit-log',
+        '/management/v1/projects/{id}/audit-log',
+      ]),
+    );
+  });
+
   it('refuses a management key on /v1/exports', async () => {
     const m = await createTestManagementKey(t.app);
     expect((await http().get('/v1/exports').set(m.headers)).status).toBe(401);
