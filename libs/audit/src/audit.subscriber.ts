@@ -103,6 +103,14 @@ export class AuditSubscriber implements EntitySubscriberInterface {
       spec.redact,
     );
     if (action === 'update' && Object.keys(diff).length === 0) return;
+    // Setting deleted_at is how soft-deletable rows (projects, vouchers) are deleted.
+    const deletedAt = diff.deleted_at;
+    if (
+      action === 'update' &&
+      deletedAt != null &&
+      !(Array.isArray(deletedAt) && deletedAt[1] == null)
+    )
+      action = 'soft_delete';
     return this.repository.insert(
       {
         projectId: projectOf(metadata, context, after, before),

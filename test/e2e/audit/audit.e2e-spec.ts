@@ -141,6 +141,16 @@ describe('audit log (e2e)', () => {
         .map((e) => e.entity_type)
         .sort(),
     ).toEqual(['api_key', 'api_key', 'project']);
+    await http().delete(`/management/v1/projects/${projectId}`).set(m.headers).expect(204);
+    const afterDelete = await http()
+      .get(`/management/v1/projects/${projectId}/audit-log?entity_type=project`)
+      .set(m.headers)
+      .expect(200);
+    expect((afterDelete.body.data as Entry[])[0]).toMatchObject({
+      action: 'soft_delete',
+      entity_id: projectId,
+      route: 'DELETE /management/v1/projects/:id',
+    });
     const missing = await http()
       .get('/management/v1/projects/proj_unknown/audit-log')
       .set(m.headers);
