@@ -3,6 +3,7 @@ import { AsyncActions1795620088745 } from './1795620088745-AsyncActions';
 import { VouchersCampaigns1795620271739 } from './1795620271739-VouchersCampaigns';
 import { ProjectRateLimits1795620401240 } from './1795620401240-ProjectRateLimits';
 import { ValidationRules1795620612137 } from './1795620612137-ValidationRules';
+import { DashboardBackend1795621635978 } from './1795621635978-DashboardBackend';
 import { CustomersAndOrders1795621766887 } from './1795621766887-CustomersAndOrders';
 import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhooks';
 import { RedemptionsHoldsIdempotency1795621923842 } from './1795621923842-RedemptionsHoldsIdempotency';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   VouchersCampaigns1795620271739,
   ProjectRateLimits1795620401240,
   ValidationRules1795620612137,
+  DashboardBackend1795621635978,
   CustomersAndOrders1795621766887,
   OutboxAndWebhooks1795621803277,
   RedemptionsHoldsIdempotency1795621923842,

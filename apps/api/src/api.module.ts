@@ -1,9 +1,12 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
+import { AuditModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { CustomersModule } from '@app/customers';
 import { IdempotencyModule } from '@app/idempotency';
+import { ExportsModule } from '@app/exports';
+import { ManagementModule } from '@app/management';
 import { OrdersModule } from '@app/orders';
 import { PublicationsModule } from '@app/publications';
 import { QueueModule } from '@app/queue';
@@ -31,6 +34,9 @@ export const DOMAIN_MODULES: Importable[] = [
   PublicationsModule,
   IdempotencyModule,
   RedemptionsHttpModule,
+  ManagementModule,
+  AuditModule,
+  ExportsModule,
 ];
 
 /**

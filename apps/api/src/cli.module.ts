@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditCoreModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { RateLimitPolicyModule } from '@app/rate-limit';
 import { TenancyModule } from '@app/tenancy';
@@ -14,6 +15,7 @@ export class CliModule {
         CoreModule.forRoot(config, SCHEMA, { http: false }),
         TenancyModule,
         RateLimitPolicyModule,
+        AuditCoreModule,
       ],
     };
   }

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
+import { AuditService } from '@app/audit';
 import { AppError } from '@app/core';
 import { PLAN_NAMES, ProjectPolicy, RateLimitPolicyService } from '@app/rate-limit';
-import { TenancyService } from '@app/tenancy';
+import { ManagementKeysService, TenancyService } from '@app/tenancy';
 import { CliModule } from './cli.module';
 import { loadConfigOrExit } from './config-or-exit';
 
@@ -74,6 +75,7 @@ program
           project_id: p.id,
           name: p.name,
           created_at: p.createdAt.toISOString(),
+          deleted: p.deletedAt !== null,
           keys: (await tenancy.listKeys(p.id)).map((k) => ({
             app_id: k.appId,
             kind: k.kind,
@@ -189,6 +191,43 @@ program
   .action(async (opts: { project: string; json: boolean }) => {
     const policy = await withApp((app) => app.get(RateLimitPolicyService).show(opts.project));
     print(policyJson(opts.project, policy), opts.json);
+  });
+
+program
+  .command('management-keys:create')
+  .description('Create a key for the management API (/management/v1); the token is shown once')
+  .requiredOption('--name <name>', 'who or what uses the key')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { name: string; json: boolean }) => {
+    print(await withApp((app) => app.get(ManagementKeysService).create(opts.name)), opts.json);
+  });
+
+program
+  .command('management-keys:list')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { json: boolean }) => {
+    print(await withApp((app) => app.get(ManagementKeysService).list()), opts.json);
+  });
+
+program
+  .command('management-keys:revoke')
+  .requiredOption('--id <id>', 'key id (mk_…) or management id')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { id: string; json: boolean }) => {
+    print(await withApp((app) => app.get(ManagementKeysService).revoke(opts.id)), opts.json);
+  });
+
+program
+  .command('audit:verify')
+  .description(
+    "Checks a project's redemption/rollback hash chain and recomputes every voucher's redeemed_quantity from it",
+  )
+  .requiredOption('--project <id>', 'project id')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { project: string; json: boolean }) => {
+    const report = await withApp((app) => app.get(AuditService).verify(opts.project));
+    print(report, opts.json);
+    if (!report.ok) process.exitCode = 2;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { AsyncActionEntity } from '@app/async-actions';
+import { AuditLedgerEntity, AuditLedgerHeadEntity, AuditLogEntity } from '@app/audit';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
 import { IdempotencyKeyEntity } from '@app/idempotency';
@@ -7,7 +8,8 @@ import { ProjectRateLimitEntity } from '@app/rate-limit';
 import { PublicationEntity, PublicationVoucherEntity } from '@app/publications';
 import { CustomerActivityEntity } from '@app/side-effects';
 import { RedemptionEntity, VoucherSessionEntity } from '@app/redemptions';
-import { ApiKeyEntity, ProjectEntity } from '@app/tenancy';
+import { ExportEntity } from '@app/exports';
+import { ApiKeyEntity, ManagementKeyEntity, ProjectEntity } from '@app/tenancy';
 import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/validations';
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
 import { EventEntity, ProcessedEventEntity } from '@app/queue';
@@ -37,6 +39,11 @@ export const ENTITIES = [
   RedemptionEntity,
   VoucherSessionEntity,
   IdempotencyKeyEntity,
+  ManagementKeyEntity,
+  AuditLogEntity,
+  AuditLedgerEntity,
+  AuditLedgerHeadEntity,
+  ExportEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

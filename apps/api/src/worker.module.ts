@@ -1,5 +1,7 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
+import { AuditCoreModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
+import { ExportsJobsModule } from '@app/exports';
 import { OrdersWorkerModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { SideEffectsModule } from '@app/side-effects';
@@ -16,6 +18,7 @@ export const WORKER_MODULES: Importable[] = [
   OrdersWorkerModule,
   WebhooksModule,
   SideEffectsModule,
+  ExportsJobsModule,
 ];
 
 /** The job-processing application context (no HTTP). */
@@ -27,6 +30,7 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot(config, SCHEMA, { http: false }),
         TenancyModule,
+        AuditCoreModule,
         QueueModule,
         ...WORKER_MODULES,
       ],

@@ -35,6 +35,8 @@ export interface JobPayloads {
   };
   /** POST /v1/orders/import: the raw rows, validated one by one by the job. */
   'orders.import': { projectId: string; asyncActionId: string; orders: Record<string, unknown>[] };
+  /** POST /v1/exports: fixes the snapshot, counts the rows and marks the export DONE. */
+  'exports.run': { projectId: string; exportId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -51,6 +53,7 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   'campaign.vouchers.generate': 'bulk',
   'campaign.delete': 'bulk',
   'orders.import': 'bulk',
+  'exports.run': 'bulk',
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

@@ -13,7 +13,13 @@ export interface ResolvedKey {
   allowedOrigins: string[];
 }
 
-type Entry = ResolvedKey | 'missing';
+export interface ResolvedManagementKey {
+  keyId: string;
+  managementId: string;
+  secretHash: string;
+}
+
+type Entry = ResolvedKey | ResolvedManagementKey | 'missing';
 
 const NEGATIVE_TTL_MS = 5_000;
 const MAX_INFLIGHT = 1_000;
@@ -44,20 +50,51 @@ export class ApiKeyCache {
   }
 
   async resolve(appId: string): Promise<ResolvedKey | null> {
-    const cached = this.cache.get(appId);
-    if (cached !== undefined) return cached === 'missing' ? null : cached;
-    const pending = this.inflight.get(appId);
-    if (pending) return unwrap(await pending);
-    const lookup = this.load(appId);
-    if (this.inflight.size < MAX_INFLIGHT) {
-      this.inflight.set(appId, lookup);
-      void lookup.finally(() => this.inflight.delete(appId)).catch(() => undefined);
-    }
-    return unwrap(await lookup);
+    return (await this.lookup(appId, () => this.load(appId))) as ResolvedKey | null;
+  }
+
+  /** Management keys share the cache (and its bound) under their own namespace. */
+  async resolveManagement(managementId: string): Promise<ResolvedManagementKey | null> {
+    const cacheKey = MANAGEMENT_NS + managementId;
+    return (await this.lookup(cacheKey, () =>
+      this.loadManagement(cacheKey, managementId),
+    )) as ResolvedManagementKey | null;
   }
 
   invalidate(appId: string): void {
     this.cache.delete(appId);
+  }
+
+  invalidateManagement(managementId: string): void {
+    this.cache.delete(MANAGEMENT_NS + managementId);
+  }
+
+  private async lookup(cacheKey: string, load: () => Promise<Entry>): Promise<Entry | null> {
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return unwrap(cached);
+    const pending = this.inflight.get(cacheKey);
+    if (pending) return unwrap(await pending);
+    const lookup = load();
+    if (this.inflight.size < MAX_INFLIGHT) {
+      this.inflight.set(cacheKey, lookup);
+      void lookup.finally(() => this.inflight.delete(cacheKey)).catch(() => undefined);
+    }
+    return unwrap(await lookup);
+  }
+
+  private async loadManagement(cacheKey: string, managementId: string): Promise<Entry> {
+    const key = await this.repository.findActiveManagementKey(managementId);
+    if (!key) {
+      this.cache.set(cacheKey, 'missing', { ttl: NEGATIVE_TTL_MS });
+      return 'missing';
+    }
+    const entry: ResolvedManagementKey = {
+      keyId: key.id,
+      managementId: key.managementId,
+      secretHash: key.secretHash,
+    };
+    this.cache.set(cacheKey, entry);
+    return entry;
   }
 
   clear(): void {
@@ -83,4 +120,8 @@ export class ApiKeyCache {
   }
 }
 
-const unwrap = (entry: Entry): ResolvedKey | null => (entry === 'missing' ? null : entry);
+const unwrap = (entry: Entry): Exclude<Entry, 'missing'> | null =>
+  entry === 'missing' ? null : entry;
+
+/** Application ids are UUIDs: this prefix can never collide with one. */
+const MANAGEMENT_NS = 'mgmt:';

@@ -12,7 +12,16 @@ export interface AuthContext {
   channel: 'API' | 'CLIENT_API';
 }
 
-export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
+/** Who is calling the management API: an operator's management key. */
+export interface ManagementAuthContext {
+  keyId: string;
+  managementId: string;
+}
+
+export type AuthenticatedRequest = FastifyRequest & {
+  auth?: AuthContext;
+  management?: ManagementAuthContext;
+};
 
 export function authOf(request: FastifyRequest): AuthContext | undefined {
   return (request as AuthenticatedRequest).auth;
@@ -31,3 +40,16 @@ export const ProjectId = createParamDecorator((_: unknown, ctx: ExecutionContext
   if (!auth) throw new Error('ProjectId() used on a route without authentication');
   return auth.projectId;
 });
+
+export function managementAuthOf(request: FastifyRequest): ManagementAuthContext | undefined {
+  return (request as AuthenticatedRequest).management;
+}
+
+/** Injects the management key of a /management/v1 route. */
+export const ManagementAuth = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): ManagementAuthContext => {
+    const auth = managementAuthOf(ctx.switchToHttp().getRequest<FastifyRequest>());
+    if (!auth) throw new Error('ManagementAuth() used outside /management/v1');
+    return auth;
+  },
+);

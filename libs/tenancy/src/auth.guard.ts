@@ -7,6 +7,8 @@ import { AuthenticatedRequest } from './auth-context';
 import { secretMatches } from './secrets';
 
 export const CLIENT_API_PREFIX = '/client/v1/';
+/** Every route under this prefix is authenticated by management keys, and only by them. */
+export const MANAGEMENT_API_PREFIX = '/management/v1/';
 export const SKIP_PROJECT_AUTH = 'auth:skip-project';
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -14,9 +16,16 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+// Duplicate slashes are tolerated by the router, so they must be by these checks too.
+const normalise = (url: string) => url.replace(/\/{2,}/g, '/');
+
 export function isClientApiPath(url: string): boolean {
-  // Duplicate slashes are tolerated by the router, so they must be by this check too.
-  return url.replace(/\/{2,}/g, '/').startsWith(CLIENT_API_PREFIX);
+  return normalise(url).startsWith(CLIENT_API_PREFIX);
+}
+
+export function isManagementApiPath(url: string): boolean {
+  const path = normalise(url).split('?')[0];
+  return path.startsWith(MANAGEMENT_API_PREFIX) || path === MANAGEMENT_API_PREFIX.slice(0, -1);
 }
 
 function originAllowed(origin: string | undefined, allowed: string[]): boolean {
@@ -29,9 +38,10 @@ function originAllowed(origin: string | undefined, allowed: string[]): boolean {
 }
 
 /**
- * Global guard: every route needs a project key unless marked @Public().
+ * Global guard: every route needs a key unless marked @Public().
  * Server keys (X-App-Id/X-App-Token) on /v1; client keys (X-Client-Application-Id/X-Client-Token
- * plus an allowed origin) only on /client/v1.
+ * plus an allowed origin) only on /client/v1; management keys (X-Management-Id/
+ * X-Management-Token) only on /management/v1, where project keys are never accepted.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -47,6 +57,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(SKIP_PROJECT_AUTH, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (isManagementApiPath(request.url)) return this.authenticateManagement(request);
+    if (header(request, 'x-management-id') && !header(request, 'x-app-id'))
+      throw Errors.unauthorized('Management keys are accepted only on /management/v1 routes');
     const clientRoute = isClientApiPath(request.url);
     const appId = clientRoute
       ? header(request, 'x-client-application-id')
@@ -84,6 +97,23 @@ export class AuthGuard implements CanActivate {
       kind: key.kind,
       channel: clientRoute ? 'CLIENT_API' : 'API',
     };
+    return true;
+  }
+
+  private async authenticateManagement(request: AuthenticatedRequest): Promise<boolean> {
+    const managementId = header(request, 'x-management-id');
+    const token = header(request, 'x-management-token');
+    if (!managementId || !token) {
+      throw Errors.unauthorized(
+        header(request, 'x-app-id') || header(request, 'x-client-application-id')
+          ? 'Project keys are not accepted on /management/v1 routes; use a management key'
+          : 'Missing X-Management-Id or X-Management-Token',
+      );
+    }
+    if (managementId.length > 64 || token.length > 128) throw Errors.unauthorized();
+    const key = await this.keys.resolveManagement(managementId);
+    if (!key || !secretMatches(token, key.secretHash)) throw Errors.unauthorized();
+    request.management = { keyId: key.keyId, managementId: key.managementId };
     return true;
   }
 }

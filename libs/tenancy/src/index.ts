@@ -7,3 +7,5 @@ export * from './secrets';
 export * from './tenancy.module';
 export * from './tenancy.repository';
 export * from './tenancy.service';
+export * from './management-key.entity';
+export * from './management-keys.service';

@@ -64,7 +64,7 @@ export class TenancyService {
     name = '',
     allowedOrigins: string[] = [],
   ): Promise<IssuedKey> {
-    const project = await this.repository.findProject(projectId);
+    const project = await this.repository.findLiveProject(projectId);
     if (!project) throw Errors.notFound('project', projectId);
     return this.issueKey(projectId, kind, name, allowedOrigins);
   }

@@ -143,6 +143,13 @@ export class EnvironmentVariables {
   // Validation/redemption: voucher definitions (rules, campaign name) cached briefly; never counters.
   @Transform(toInt) @IsInt() @Min(0) VALIDATION_CACHE_TTL_MS: number = 5000;
   @Transform(toInt) @IsInt() @Min(1) VALIDATION_CACHE_MAX: number = 10_000;
+  /** Public base URL of the API (e.g. https://vouchers.example.com) for absolute export download URLs; relative when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'PUBLIC_URL must be an http(s) URL without a trailing slash',
+  })
+  PUBLIC_URL?: string;
 }
 
 export class ConfigValidationError extends Error {
@@ -158,7 +165,7 @@ export class AppConfig {
   constructor(source: Record<string, string | undefined> = process.env) {
     const known = Object.keys(new EnvironmentVariables());
     const picked: Record<string, unknown> = {};
-    for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OPERATOR_TOKEN']) {
+    for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OPERATOR_TOKEN', 'PUBLIC_URL']) {
       if (source[key] !== undefined) picked[key] = source[key];
     }
     const env = plainToInstance(EnvironmentVariables, picked);

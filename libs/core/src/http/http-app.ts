@@ -154,6 +154,11 @@ export async function configureHttpApp(
         .setVersion('v2018-08-01')
         .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Id' }, 'X-App-Id')
         .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Token' }, 'X-App-Token')
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Management-Id' }, 'X-Management-Id')
+        .addApiKey(
+          { type: 'apiKey', in: 'header', name: 'X-Management-Token' },
+          'X-Management-Token',
+        )
         .addSecurityRequirements('X-App-Id')
         .addSecurityRequirements('X-App-Token')
         .build(),

@@ -1,0 +1,47 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * The per-project hash chain of redemptions and rollbacks:
+ * `hash = sha256(prev_hash || canonical_json({seq, entry}))`. Append-only (trigger).
+ */
+@Entity({ name: 'audit_ledger' })
+@Index('ix_audit_ledger_project_voucher', ['projectId', 'voucherId'])
+export class AuditLedgerEntity {
+  @PrimaryColumn({ name: 'project_id', type: 'varchar', length: 40 })
+  projectId: string;
+
+  @PrimaryColumn({ type: 'bigint' })
+  seq: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  type: string;
+
+  /** Denormalised from the entry for the per-voucher recount of audit:verify. */
+  @Column({ name: 'voucher_id', type: 'varchar', length: 40, nullable: true })
+  voucherId: string | null;
+
+  @Column({ type: 'jsonb' })
+  entry: Record<string, unknown>;
+
+  @Column({ name: 'prev_hash', type: 'char', length: 64 })
+  prevHash: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}
+
+/** The head of each project's chain, locked FOR UPDATE by every append so appends serialise. */
+@Entity({ name: 'audit_ledger_heads' })
+export class AuditLedgerHeadEntity {
+  @PrimaryColumn({ name: 'project_id', type: 'varchar', length: 40 })
+  projectId: string;
+
+  @Column({ type: 'bigint', default: 0 })
+  seq: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash: string;
+}

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Errors, isoOrNull } from '@app/core';
+import { TenancyRepository } from '@app/tenancy';
+import { currentAuditContext } from './audit-context';
+import { compactDiff, GENESIS_HASH, ledgerHash } from './audit-diff';
+import { AuditLogEntity } from './audit-log.entity';
+import { AuditListFilter, AuditRepository, CounterMismatch } from './audit.repository';
+
+/** What a service reports when it changes data the subscriber cannot see (raw SQL). */
+export interface AuditRecord {
+  entityType: string;
+  entityId: string | null;
+  action: string;
+  /** The project the entity belongs to (defaults to the caller's). */
+  projectId?: string | null;
+  /** Already compact: `{column: after}` or `{column: [before, after]}`. */
+  diff?: Record<string, unknown>;
+}
+
+/**
+ * One redemption or rollback in the project's hash chain. `quantity_delta` and `amount_delta`
+ * are signed integers (a redemption +1 / +cents, its rollback -1 / -cents); audit:verify
+ * recomputes every voucher's redeemed_quantity as the sum of its quantity deltas.
+ */
+export interface LedgerEntry {
+  type: 'redemption' | 'rollback';
+  redemption_id: string;
+  voucher_id: string | null;
+  quantity_delta: number;
+  amount_delta: number;
+  /** Anything else worth sealing (rollback_id, customer_id, order_id, result...). */
+  [extra: string]: unknown;
+}
+
+export interface LedgerProblem {
+  seq: string;
+  problem: string;
+}
+
+export interface VerifyReport {
+  project_id: string;
+  entries: number;
+  chain_ok: boolean;
+  problems: LedgerProblem[];
+  counters_checked: boolean;
+  counter_mismatches: CounterMismatch[];
+  ok: boolean;
+}
+
+const VERIFY_BATCH = 1000;
+const MAX_REPORTED = 100;
+
+export function auditEntryView(row: AuditLogEntity) {
+  return {
+    id: row.id,
+    object: 'audit_log_entry' as const,
+    project_id: row.projectId,
+    actor: { type: row.actorType, id: row.actorId },
+    route: row.route,
+    request_id: row.requestId,
+    entity_type: row.entityType,
+    entity_id: row.entityId,
+    action: row.action,
+    diff: row.diff,
+    created_at: isoOrNull(row.createdAt),
+  };
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly tenancy: TenancyRepository,
+  ) {}
+
+  /**
+   * Records a change explicitly, in `em`'s transaction. For changes made with raw SQL (e.g.
+   * conditional counter UPDATEs), which TypeORM's subscribers never see. Outside a request
+   * (jobs, CLI) the actor is `system`.
+   */
+  async record(em: EntityManager, record: AuditRecord): Promise<void> {
+    const context = currentAuditContext();
+    await this.repository.insert(
+      {
+        projectId: record.projectId !== undefined ? record.projectId : (context?.projectId ?? null),
+        actorType: context?.actorType ?? 'system',
+        actorId: context?.actorId ?? null,
+        route: context?.route ?? null,
+        requestId: context?.requestId ?? null,
+        entityType: record.entityType,
+        entityId: record.entityId,
+        action: record.action,
+        diff: record.diff ? compactDiff('update', record.diff, undefined) : {},
+      },
+      em,
+    );
+  }
+
+  /**
+   * Appends a redemption or rollback to the project's hash chain, inside the caller's
+   * transaction (required). The chain head row is locked FOR UPDATE until that transaction
+   * ends, so concurrent appends of one project serialise and chain correctly; call this as the
+   * LAST statement of the transaction to keep that lock short (and its order after any voucher
+   * row lock, so no deadlock).
+   */
+  async appendToLedger(
+    em: EntityManager,
+    projectId: string,
+    entry: LedgerEntry,
+  ): Promise<{ seq: string; hash: string }> {
+    if (!em.queryRunner?.isTransactionActive)
+      throw new Error('appendToLedger must run inside a transaction');
+    if (entry.type !== 'redemption' && entry.type !== 'rollback')
+      throw new Error(
+        `ledger entry type must be redemption or rollback, not ${String(entry.type)}`,
+      );
+    if (!Number.isSafeInteger(entry.quantity_delta) || !Number.isSafeInteger(entry.amount_delta))
+      throw new Error('ledger quantity_delta and amount_delta must be integers');
+    const head = await this.repository.lockLedgerHead(projectId, em);
+    const seq = (BigInt(head.seq) + 1n).toString();
+    // The stored entry is what gets hashed: JSON round-trips it unchanged (canonical form).
+    const stored = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
+    const hash = ledgerHash(head.hash, stored);
+    await this.repository.appendLedger(
+      projectId,
+      {
+        seq,
+        type: entry.type,
+        voucherId: entry.voucher_id,
+        entry: stored,
+        prevHash: head.hash,
+        hash,
+      },
+      em,
+    );
+    return { seq, hash };
+  }
+
+  async list(projectId: string, filter: AuditListFilter, page: { limit: number; offset: number }) {
+    const { rows, total } = await this.repository.list(projectId, filter, page);
+    return { entries: rows.map(auditEntryView), total };
+  }
+
+  /** For the management API: any project, deleted ones included (their history stays). */
+  async listOfProject(
+    projectId: string,
+    filter: AuditListFilter,
+    page: { limit: number; offset: number },
+  ) {
+    if (!(await this.tenancy.findProject(projectId))) throw Errors.notFound('project', projectId);
+    return this.list(projectId, filter, page);
+  }
+
+  /**
+   * Walks the project's chain (in batches: flat memory), checking sequence, links and hashes,
+   * then the head; and, when a vouchers table exists, every voucher's redeemed_quantity
+   * against the sum of its ledger quantity deltas.
+   */
+  async verify(projectId: string): Promise<VerifyReport> {
+    if (!projectId) throw Errors.invalidQueryParams('--project is required');
+    const problems: LedgerProblem[] = [];
+    const report = (seq: string, problem: string) => {
+      if (problems.length < MAX_REPORTED) problems.push({ seq, problem });
+    };
+    let previousHash = GENESIS_HASH;
+    let previousSeq = 0n;
+    let entries = 0;
+    for (;;) {
+      const batch = await this.repository.ledgerBatch(
+        projectId,
+        previousSeq.toString(),
+        VERIFY_BATCH,
+      );
+      for (const row of batch) {
+        entries++;
+        const seq = BigInt(row.seq);
+        if (seq !== previousSeq + 1n) report(row.seq, `sequence gap after ${previousSeq}`);
+        if (row.prevHash !== previousHash)
+          report(row.seq, 'prev_hash does not link to the previous entry');
+        if (ledgerHash(row.prevHash, row.entry) !== row.hash)
+          report(row.seq, 'hash does not match the entry (entry or hash altered)');
+        previousHash = row.hash;
+        previousSeq = seq;
+      }
+      if (batch.length < VERIFY_BATCH) break;
+    }
+    const head = await this.repository.findLedgerHead(projectId);
+    if (head && (head.seq !== previousSeq.toString() || head.hash !== previousHash))
+      report(
+        head.seq,
+        `chain head (seq ${head.seq}) does not match the last entry (seq ${previousSeq})`,
+      );
+    if (!head && entries > 0) report(previousSeq.toString(), 'entries without a chain head');
+
+    const countersChecked = await this.repository.hasVoucherCounters();
+    const mismatches = countersChecked
+      ? await this.repository.counterMismatches(projectId, MAX_REPORTED)
+      : [];
+    return {
+      project_id: projectId,
+      entries,
+      chain_ok: problems.length === 0,
+      problems,
+      counters_checked: countersChecked,
+      counter_mismatches: mismatches,
+      ok: problems.length === 0 && mismatches.length === 0,
+    };
+  }
+}
