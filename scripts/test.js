@@ -67,7 +67,8 @@ async function main() {
       ...pick(process.env, /^(RATE_LIMIT_|SHED_|TRUST_PROXY)/),
     };
     const jest = join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
-    status = spawnSync(process.execPath, [jest, ...args], { stdio: 'inherit', env }).status ?? 1;
+    // --forceExit: a test that leaks a handle must not hang CI after every suite has reported.
+    status = spawnSync(process.execPath, [jest, '--forceExit', ...args], { stdio: 'inherit', env }).status ?? 1;
   } finally {
     await dropDatabase(adminUrl, database).catch((e) => log(`could not drop ${database}: ${e.message}`));
     await cleanupRedis(redisUrl, prefix).catch((e) => log(`could not clean redis: ${e.message}`));
