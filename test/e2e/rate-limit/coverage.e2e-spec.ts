@@ -78,12 +78,14 @@ describe('every route, 404 and path variant is rate limited (e2e)', () => {
 
   it('limits every registered route and every variant of its path, with and without credentials', async () => {
     const unlimited: string[] = [];
-    for (const route of registeredRoutes(t.app)) {
+    // One project per route: the route's first request is decided by the limiter itself (not
+    // by an earlier route's block); its variants then share that project's spent budget.
+    const checkRoute = async (route: { method: string; url: string }) => {
       const id = `${route.method} ${route.url}`;
-      if (EXEMPT.includes(id)) continue;
+      if (EXEMPT.includes(id)) return;
+      const project = await createTestProject(t.app);
+      await setLimits(t.app, project.projectId, { perMinute: 1, burst: 1 });
       for (const [variant, path] of Object.entries(variants(concrete(route.url)))) {
-        const project = await createTestProject(t.app);
-        await setLimits(t.app, project.projectId, { perMinute: 1, burst: 1 });
         for (const [who, headers] of [
           ['server key', project.headers],
           ['client key', project.clientHeaders],
@@ -93,9 +95,12 @@ describe('every route, 404 and path variant is rate limited (e2e)', () => {
             unlimited.push(`${id} (${variant}, ${who}: ${path})`);
         }
       }
-    }
+    };
+    const routes = registeredRoutes(t.app);
+    for (let i = 0; i < routes.length; i += 8)
+      await Promise.all(routes.slice(i, i + 8).map(checkRoute));
     expect(unlimited).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 
   it('limits unknown routes and methods', async () => {
     const project = await createTestProject(t.app);

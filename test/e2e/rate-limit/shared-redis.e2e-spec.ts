@@ -131,9 +131,14 @@ describe('Redis stopped or hung: fallback limiter, then recovery (e2e)', () => {
   });
 
   afterAll(async () => {
-    await t.close();
+    // Resume Redis first: closing clients against a paused server would wait on it.
     try {
       process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+    await t.close();
+    try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
