@@ -129,7 +129,8 @@ export async function configureHttpApp(
         Errors.invalidPayload(describeValidationErrors(errors).join('; ')),
     }),
   );
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): it would close the app on SIGTERM at once. The entry points
+  // install their own handler (apps/api/src/bootstrap.ts) that drains readiness first.
 
   if (config.env.DOCS_ENABLED) {
     const document = SwaggerModule.createDocument(
