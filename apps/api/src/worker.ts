@@ -19,8 +19,10 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   // Stays open through shutdown: liveness answers until the process exits.
-  await startHealthServer(app.get(HealthService), config.env.HOST, config.env.PORT);
-  rootLogger().info({ host: config.env.HOST, port: config.env.PORT }, 'worker started');
+  const server = await startHealthServer(app.get(HealthService), config.env.HOST, config.env.PORT);
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : config.env.PORT;
+  rootLogger().info({ host: config.env.HOST, port }, 'worker started');
 }
 
 bootstrap().catch((error: unknown) => {
