@@ -34,9 +34,8 @@ describe('tenant isolation: a key of project A never reaches project B (e2e)', (
       const [method] = testCase.route.split(' ');
       const { path, body } = await testCase.arrange(t, a);
       const send = (project: TestProject) => {
-        const req = request(t.app.getHttpServer())
-          [method.toLowerCase() as 'get'](path)
-          .set(project.headers);
+        const agent = request(t.app.getHttpServer());
+        const req = agent[method.toLowerCase() as 'get'](path).set(project.headers);
         return body === undefined ? req : req.send(body as object);
       };
       const asOther = await send(b);

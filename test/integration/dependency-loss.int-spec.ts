@@ -4,6 +4,8 @@ import { hashSecret } from '@app/tenancy';
 import { TcpProxy } from '../utils/tcp-proxy';
 import { ensureBuilt, get, spawnApp, SpawnedApp, waitFor } from '../utils/spawn-app';
 
+jest.setTimeout(30_000);
+
 /**
  * Real processes, real services, real connection loss: each case spawns the built app with
  * Postgres or Redis reached through a TCP proxy (test/utils/tcp-proxy.ts) that the test cuts
@@ -20,7 +22,10 @@ async function createKey(): Promise<Record<string, string>> {
     const projectId = newId('project');
     const appId = `resilience-${randomBase62(12)}`;
     const token = randomBase62(40);
-    await client.query('INSERT INTO projects (id, name) VALUES ($1, $2)', [projectId, 'resilience']);
+    await client.query('INSERT INTO projects (id, name) VALUES ($1, $2)', [
+      projectId,
+      'resilience',
+    ]);
     await client.query(
       `INSERT INTO api_keys (id, project_id, kind, app_id, secret_hash, secret_hint, name)
        VALUES ($1, $2, 'server', $3, $4, $5, 'resilience')`,
@@ -32,7 +37,8 @@ async function createKey(): Promise<Record<string, string>> {
   }
 }
 
-const ready = (app: SpawnedApp) => async () => (await get(`${app.url}/health/ready`)).status === 200;
+const ready = (app: SpawnedApp) => async () =>
+  (await get(`${app.url}/health/ready`)).status === 200;
 const notReady = (app: SpawnedApp, dependency: string) => async () => {
   const res = await get(`${app.url}/health/ready`);
   const checks = res.body.checks as Record<string, string>;

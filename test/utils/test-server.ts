@@ -12,10 +12,10 @@ import { SlowProbeModule } from './slow-probe.module';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  let app: NestFastifyApplication | undefined;
-  installGracefulShutdown(config, () => app);
+  const started: { app?: NestFastifyApplication } = {};
+  installGracefulShutdown(config, () => started.app);
   const running = await startApi(config, [ProbeModule, SlowProbeModule]);
-  app = running.app;
+  started.app = running.app;
   process.stdout.write(`${running.banner}\n`);
 }
 

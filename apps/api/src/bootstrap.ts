@@ -1,4 +1,9 @@
-import type { DynamicModule, ForwardReference, INestApplicationContext, Type } from '@nestjs/common';
+import type {
+  DynamicModule,
+  ForwardReference,
+  INestApplicationContext,
+  Type,
+} from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppConfig, createHttpApp, DatabaseLifecycle, HealthService, rootLogger } from '@app/core';
@@ -113,6 +118,17 @@ async function shutdown(app: INestApplicationContext, config: AppConfig): Promis
   // Close the HTTP server before Nest's hooks: in-flight requests still need the pools and
   // the queue that onModuleDestroy hooks may release.
   const http = (app as Partial<NestFastifyApplication>).getHttpAdapter?.();
-  if (http) await (http.getInstance() as FastifyInstance).close();
+  if (http) {
+    const fastify = http.getInstance() as FastifyInstance;
+    const closing = fastify.close();
+    // close() ends connections idle at that moment; requests in flight finish, and their
+    // connections (told `Connection: close`) are swept as soon as they turn idle.
+    const sweep = setInterval(() => fastify.server.closeIdleConnections(), 100);
+    try {
+      await closing;
+    } finally {
+      clearInterval(sweep);
+    }
+  }
   await app.close();
 }

@@ -6,10 +6,10 @@ import { loadConfigOrExit } from './config-or-exit';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  let app: NestFastifyApplication | undefined;
-  installGracefulShutdown(config, () => app);
+  const started: { app?: NestFastifyApplication } = {};
+  installGracefulShutdown(config, () => started.app);
   const running = await startApi(config);
-  app = running.app;
+  started.app = running.app;
   process.stdout.write(`${running.banner}\n`);
   rootLogger().info({ url: running.url }, 'listening');
 }

@@ -12,12 +12,13 @@ import { WorkerModule } from './worker.module';
  */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit().with({ ROLE: 'worker' });
-  let app: INestApplicationContext | undefined;
-  installGracefulShutdown(config, () => app);
-  app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+  const started: { app?: INestApplicationContext } = {};
+  installGracefulShutdown(config, () => started.app);
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
     logger: new PinoNestLogger(),
     abortOnError: false,
   });
+  started.app = app;
   // Stays open through shutdown: liveness answers until the process exits.
   const server = await startHealthServer(app.get(HealthService), config.env.HOST, config.env.PORT);
   const address = server.address();

@@ -20,7 +20,11 @@ describe('isDatabaseUnavailableError', () => {
   });
 
   it('looks through a TypeORM QueryFailedError at its driver error', () => {
-    const wrapped = new QueryFailedError('SELECT 1', [], withCode('57P01', 'terminating connection'));
+    const wrapped = new QueryFailedError(
+      'SELECT 1',
+      [],
+      withCode('57P01', 'terminating connection'),
+    );
     expect(isDatabaseUnavailableError(wrapped)).toBe(true);
   });
 

@@ -170,7 +170,10 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
     const now = Date.now();
     if (now - this.lastLoggedAt < LOG_EVERY_MS) return;
     this.lastLoggedAt = now;
-    rootLogger().warn({ err: (error as Error)?.message ?? String(error), attempts: this.attempts }, message);
+    rootLogger().warn(
+      { err: (error as Error)?.message ?? String(error), attempts: this.attempts },
+      message,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -21,7 +21,8 @@ export async function startHealthServer(
       });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { status: 'method_not_allowed' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(405, { status: 'method_not_allowed' });
     if (path === '/health/live')
       return send(200, { status: 'ok', uptime_s: Math.round(process.uptime()) });
     if (path === '/health/ready') {

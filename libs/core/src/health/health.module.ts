@@ -32,7 +32,8 @@ export class HealthModule implements OnModuleInit {
 
   onModuleInit(): void {
     const database = this.database;
-    if (database) this.health.register({ name: 'postgres', check: () => database.readinessProblem() });
+    if (database)
+      this.health.register({ name: 'postgres', check: () => database.readinessProblem() });
     const redis = this.redis;
     if (redis?.client && !this.config.embeddedRedis) {
       this.health.register({

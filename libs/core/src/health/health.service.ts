@@ -21,6 +21,10 @@ export class HealthService {
     this.draining = true;
   }
 
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
     const results: Record<string, string> = {};
     if (this.draining) results.shutdown = 'draining';

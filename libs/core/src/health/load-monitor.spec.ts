@@ -1,6 +1,16 @@
-import { assessPressure, CALM_STATE, LoadSample, PressureState, PressureThresholds } from './load-monitor';
+import {
+  assessPressure,
+  CALM_STATE,
+  LoadSample,
+  PressureState,
+  PressureThresholds,
+} from './load-monitor';
 
-const t: PressureThresholds = { maxEventLoopDelayMs: 500, maxHeapRatio: 0.85, calmSamplesToRecover: 3 };
+const t: PressureThresholds = {
+  maxEventLoopDelayMs: 500,
+  maxHeapRatio: 0.85,
+  calmSamplesToRecover: 3,
+};
 const sample = (delay: number, heap = 0.3): LoadSample => ({
   eventLoopDelayP99Ms: delay,
   eventLoopUtilization: 0.5,
@@ -34,12 +44,21 @@ describe('assessPressure', () => {
 
   it('does not count samples just under the threshold as calm', () => {
     const overloaded = run([sample(900)]);
-    expect(run([sample(400), sample(400), sample(400), sample(400)], overloaded).overloaded).toBe(true);
+    expect(run([sample(400), sample(400), sample(400), sample(400)], overloaded).overloaded).toBe(
+      true,
+    );
     expect(run([sample(100), sample(100), sample(10, 0.83)], overloaded).overloaded).toBe(true);
   });
 
   it('restarts the calm count after a relapse', () => {
-    const state = run([sample(900), sample(100), sample(100), sample(900), sample(100), sample(100)]);
+    const state = run([
+      sample(900),
+      sample(100),
+      sample(100),
+      sample(900),
+      sample(100),
+      sample(100),
+    ]);
     expect(state.overloaded).toBe(true);
   });
 });

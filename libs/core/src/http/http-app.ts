@@ -8,6 +8,7 @@ import { parse as parseQuery } from 'qs';
 import { AppConfig } from '../config/app-config';
 import { Errors } from '../errors/app-error';
 import { describeValidationErrors } from '../errors/validation-details';
+import { HealthService } from '../health/health.service';
 import { newRequestId } from '../ids/id';
 import { PinoNestLogger, rootLogger } from '../logging/logger';
 
@@ -113,6 +114,13 @@ export async function configureHttpApp(
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
+  });
+  // While draining, every response closes its connection: keep-alive clients reconnect to
+  // another replica instead of holding this one open until the keep-alive timeout.
+  const health = app.get(HealthService, { strict: false });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (health.isDraining) reply.header('connection', 'close');
+    done(null, payload);
   });
   // Nest installs Fastify's error handler itself and routes it through the global
   // AllExceptionsFilter, so errors raised before the pipeline (body parsing, size limits,
