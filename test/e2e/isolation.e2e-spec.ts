@@ -35,7 +35,8 @@ describe('tenant isolation: a key of project A never reaches project B (e2e)', (
       const { path, body } = await testCase.arrange(t, a);
       const send = (project: TestProject) => {
         const agent = request(t.app.getHttpServer());
-        const req = agent[method.toLowerCase() as 'get'](path).set(project.headers);
+        const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+        const req = agent[verb](path).set(project.headers);
         return body === undefined ? req : req.send(body as object);
       };
       const asOther = await send(b);

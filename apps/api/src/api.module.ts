@@ -1,5 +1,6 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
@@ -9,7 +10,7 @@ import { WORKER_MODULES } from './worker.module';
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** The domain modules served over HTTP. Later modules add themselves here. */
-export const DOMAIN_MODULES: Importable[] = [];
+export const DOMAIN_MODULES: Importable[] = [AsyncActionsModule];
 
 /**
  * The HTTP application. Guards run in registration order: authentication first, then the

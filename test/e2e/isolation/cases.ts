@@ -1,3 +1,4 @@
+import { AsyncActionsService } from '@app/async-actions';
 import type { TestProject } from '../../factories/project.factory';
 import type { TestApp } from '../../utils/test-app';
 
@@ -20,7 +21,27 @@ export interface IsolationCase {
   dataRef?: string;
 }
 
-export const ISOLATION_CASES: IsolationCase[] = [];
+export const ISOLATION_CASES: IsolationCase[] = [
+  {
+    route: 'GET /v1/async-actions/:id',
+    arrange: async (t, a) => {
+      const action = await t.app
+        .get(AsyncActionsService)
+        .create(a.projectId, 'VOUCHERS.IMPORT', null);
+      return { path: `/v1/async-actions/${action.id}` };
+    },
+    expectForOther: 404,
+  },
+  {
+    route: 'GET /v1/async-actions',
+    arrange: async (t, a) => {
+      await t.app.get(AsyncActionsService).create(a.projectId, 'VOUCHERS.IMPORT', null);
+      return { path: '/v1/async-actions' };
+    },
+    expectForOther: 'empty-list',
+    dataRef: 'async_actions',
+  },
+];
 
 /** Routes that are not tenant data: public, operator-only, or answered without project data. */
 export const NOT_TENANT_SCOPED: Record<string, string> = {

@@ -1,0 +1,3 @@
+export * from './async-action.entity';
+export * from './async-actions.module';
+export * from './async-actions.service';
