@@ -23,6 +23,7 @@ export type DatabaseState = 'connecting' | 'migrating' | 'ready' | 'closed';
 /** Reconnect attempts back off from 200 ms up to this cap (with full jitter). */
 const RECONNECT_CAP_MS = 5_000;
 const LOG_EVERY_MS = 10_000;
+const FIRST_ATTEMPT_WAIT_MS = 1_500;
 
 /**
  * Owns the embedded database (when used) and the DataSource's lifecycle.
@@ -70,7 +71,18 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
       return this.dataSource;
     }
     this.dataSource = createDataSource(config, config.env.DATABASE_URL!, this.schema, false);
-    this.connecting = this.connectLoop(this.dataSource);
+    let firstAttemptDone!: () => void;
+    const firstAttempt = new Promise<void>((resolve) => (firstAttemptDone = resolve));
+    this.connecting = this.connectLoop(this.dataSource, firstAttemptDone);
+    // The usual case (Postgres up) connects before the app is built, so start-up code and
+    // tests see a connected DataSource; a down or hung Postgres holds start-up back at most
+    // FIRST_ATTEMPT_WAIT_MS, then the process starts anyway and keeps retrying.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      firstAttempt,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_ATTEMPT_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     return this.dataSource;
   }
 
@@ -103,7 +115,18 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
     return Errors.serviceUnavailable('The database is unavailable; retry later', 2);
   }
 
-  private async connectLoop(dataSource: DataSource): Promise<void> {
+  private async connectLoop(dataSource: DataSource, firstAttemptDone: () => void): Promise<void> {
+    try {
+      await this.connectUntilReady(dataSource, firstAttemptDone);
+    } finally {
+      firstAttemptDone();
+    }
+  }
+
+  private async connectUntilReady(
+    dataSource: DataSource,
+    firstAttemptDone: () => void,
+  ): Promise<void> {
     while (!this.closed()) {
       try {
         await dataSource.initialize();
@@ -121,6 +144,7 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
         this.lastError = (error as Error).message || String(error);
         this.logThrottled('database unreachable; retrying with backoff', error);
         await this.discard(dataSource);
+        firstAttemptDone();
         this.currentState = 'connecting';
         await this.sleep(backoffWithJitter(this.attempts, 200, RECONNECT_CAP_MS));
       }

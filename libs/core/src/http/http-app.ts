@@ -141,20 +141,23 @@ export async function configureHttpApp(
   // install their own handler (apps/api/src/bootstrap.ts) that drains readiness first.
 
   if (config.env.DOCS_ENABLED) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Voucher platform API')
-        .setDescription(
-          'Voucherify-compatible v1 API: vouchers, campaigns, validations, redemptions, publications.',
-        )
-        .setVersion('v2018-08-01')
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Id' }, 'X-App-Id')
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Token' }, 'X-App-Token')
-        .addSecurityRequirements('X-App-Id')
-        .addSecurityRequirements('X-App-Token')
-        .build(),
-    );
+    // Built on the first request to /docs or /docs-json, not at start-up: scanning every
+    // controller and DTO grows with the API and is not needed to become ready.
+    const document = () =>
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Voucher platform API')
+          .setDescription(
+            'Voucherify-compatible v1 API: vouchers, campaigns, validations, redemptions, publications.',
+          )
+          .setVersion('v2018-08-01')
+          .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Id' }, 'X-App-Id')
+          .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Token' }, 'X-App-Token')
+          .addSecurityRequirements('X-App-Id')
+          .addSecurityRequirements('X-App-Token')
+          .build(),
+      );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
 }
