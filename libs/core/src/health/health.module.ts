@@ -39,6 +39,7 @@ export class HealthModule implements OnModuleInit {
       this.health.register({
         name: 'redis',
         check: () => (redis.ready ? null : `not connected (${redis.client!.status})`),
+        gating: this.config.env.READY_REQUIRES_REDIS,
       });
     }
     this.health.register({ name: 'load', check: () => this.load.problem() });
