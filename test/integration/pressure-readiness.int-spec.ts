@@ -24,7 +24,7 @@ describe('readiness under event-loop pressure (real process)', () => {
       'not ready under pressure',
       async () => {
         const res = await get(`${app.url}/health/ready`);
-        reason = String((res.body.checks as Record<string, string> | undefined)?.load ?? '');
+        reason = String((res.body.checks as Record<string, string> | undefined)?.pressure ?? '');
         return res.status === 503;
       },
       3_000,

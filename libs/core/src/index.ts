@@ -12,7 +12,7 @@ export * from './database/database-errors';
 export * from './health/health-server';
 export * from './health/health.module';
 export * from './health/health.service';
-export * from './health/load-monitor';
+export * from './health/pressure-monitor';
 export * from './health/metric-names';
 export * from './http/http-app';
 export * from './http/public.decorator';

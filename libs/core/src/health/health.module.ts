@@ -4,7 +4,7 @@ import { DatabaseLifecycle } from '../database/database.module';
 import { RedisClient } from '../redis/redis.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
-import { LoadMonitor } from './load-monitor';
+import { PressureMonitor } from './pressure-monitor';
 
 /**
  * Readiness checks every process has: postgres, redis (when configured) and local pressure.
@@ -15,7 +15,7 @@ import { LoadMonitor } from './load-monitor';
 export class HealthModule implements OnModuleInit {
   constructor(
     private readonly health: HealthService,
-    private readonly load: LoadMonitor,
+    private readonly pressure: PressureMonitor,
     private readonly config: AppConfig,
     @Optional() private readonly database?: DatabaseLifecycle,
     @Optional() private readonly redis?: RedisClient,
@@ -25,8 +25,8 @@ export class HealthModule implements OnModuleInit {
     return {
       module: HealthModule,
       controllers: options.http ? [HealthController] : [],
-      providers: [HealthService, LoadMonitor],
-      exports: [HealthService, LoadMonitor],
+      providers: [HealthService, PressureMonitor],
+      exports: [HealthService, PressureMonitor],
     };
   }
 
@@ -42,6 +42,8 @@ export class HealthModule implements OnModuleInit {
         gating: this.config.env.READY_REQUIRES_REDIS,
       });
     }
-    this.health.register({ name: 'load', check: () => this.load.problem() });
+    // 'pressure' (event-loop delay, heap) is this process's own headroom; the load shedder
+    // registers its own 'load' check for its shedding level.
+    this.health.register({ name: 'pressure', check: () => this.pressure.problem() });
   }
 }

@@ -5,7 +5,7 @@
  */
 
 /** Gauge 0..1: share of the last interval the event loop was busy (ELU). The HPA's primary signal. */
-export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs_eventloop_utilization';
+export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs_eventloop_utilization_ratio';
 
 /** Gauge: HTTP requests being processed right now by this process (labels: route class). */
 export const METRIC_HTTP_REQUESTS_IN_FLIGHT = 'http_requests_in_flight';

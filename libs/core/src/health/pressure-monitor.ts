@@ -4,7 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { AppConfig } from '../config/app-config';
 import { rootLogger } from '../logging/logger';
 
-export interface LoadSample {
+export interface ProcessSample {
   /** p99 event-loop delay over the last interval, in ms. */
   eventLoopDelayP99Ms: number;
   /** Event-loop utilisation over the last interval, 0..1. */
@@ -35,7 +35,7 @@ export const CALM_STATE: PressureState = { overloaded: false, calmSamples: 0, re
  */
 export function assessPressure(
   previous: PressureState,
-  sample: LoadSample,
+  sample: ProcessSample,
   t: PressureThresholds,
 ): PressureState {
   const reasons: string[] = [];
@@ -65,13 +65,13 @@ const SAMPLE_INTERVAL_MS = 1_000;
  * metrics exporter may read `latest` too. Liveness never looks at it.
  */
 @Injectable()
-export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PressureMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private histogram?: IntervalHistogram;
   private timer?: NodeJS.Timeout;
   private lastElu = performance.eventLoopUtilization();
   private state: PressureState = CALM_STATE;
   private readonly thresholds: PressureThresholds;
-  latest: LoadSample = { eventLoopDelayP99Ms: 0, eventLoopUtilization: 0, heapUsedRatio: 0 };
+  latest: ProcessSample = { eventLoopDelayP99Ms: 0, eventLoopUtilization: 0, heapUsedRatio: 0 };
 
   constructor(config: AppConfig) {
     this.thresholds = {
@@ -97,7 +97,7 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
     const heap = getHeapStatistics();
-    const sample: LoadSample = {
+    const sample: ProcessSample = {
       eventLoopDelayP99Ms: this.histogram ? this.histogram.percentile(99) / 1e6 : 0,
       eventLoopUtilization: elu.utilization,
       heapUsedRatio: heap.used_heap_size / heap.heap_size_limit,

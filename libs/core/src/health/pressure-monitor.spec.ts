@@ -1,22 +1,22 @@
 import {
   assessPressure,
   CALM_STATE,
-  LoadSample,
+  ProcessSample,
   PressureState,
   PressureThresholds,
-} from './load-monitor';
+} from './pressure-monitor';
 
 const t: PressureThresholds = {
   maxEventLoopDelayMs: 500,
   maxHeapRatio: 0.85,
   calmSamplesToRecover: 3,
 };
-const sample = (delay: number, heap = 0.3): LoadSample => ({
+const sample = (delay: number, heap = 0.3): ProcessSample => ({
   eventLoopDelayP99Ms: delay,
   eventLoopUtilization: 0.5,
   heapUsedRatio: heap,
 });
-const run = (samples: LoadSample[], start: PressureState = CALM_STATE) =>
+const run = (samples: ProcessSample[], start: PressureState = CALM_STATE) =>
   samples.reduce((state, s) => assessPressure(state, s, t), start);
 
 describe('assessPressure', () => {
