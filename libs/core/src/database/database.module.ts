@@ -86,7 +86,10 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
     return this.dataSource;
   }
 
-  /** Resolves once the database is connected (and migrated where this process migrates). */
+  /**
+   * Resolves once the database is connected (and migrated where this process migrates).
+   * For start-up code (demo project, CLI); request paths rely on the 503 mapping instead.
+   */
   whenReady(): Promise<void> {
     if (this.currentState === 'ready') return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
@@ -96,7 +99,7 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
   async readinessProblem(): Promise<string | null> {
     if (this.currentState === 'connecting')
       return this.lastError
-        ? `not connected (attempt ${this.attempts}: ${this.lastError})`
+        ? `not ready (attempt ${this.attempts}: ${this.lastError})`
         : 'connecting';
     if (this.currentState !== 'ready') return this.currentState;
     await this.dataSource!.query('SELECT 1');
@@ -141,7 +144,9 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
       } catch (error) {
         if (this.closed()) return;
         this.attempts++;
-        this.lastError = (error as Error).message || String(error);
+        const message = (error as Error).message || String(error);
+        this.lastError =
+          this.currentState === 'migrating' ? `migration failed: ${message}` : message;
         this.logThrottled('database unreachable; retrying with backoff', error);
         await this.discard(dataSource);
         firstAttemptDone();
