@@ -18,13 +18,13 @@ RUN npx nest build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: compiled code and production dependencies only, as a non-root user ---------
 FROM node:20-slim AS runtime
+# Heap limit: 384 MiB of old space inside a 512 MiB container limit (the rest is code,
+# stacks, buffers and the young generation). Readiness drops at READY_MAX_HEAP_PERCENT of
+# this limit, long before the OOM killer would act. Change both together.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DEMO_PROJECT=false \
-    # Heap limit: 384 MiB of old space inside a 512 MiB container limit (the rest is
-    # code, stacks, buffers and the young generation). Readiness drops at
-    # READY_MAX_HEAP_PERCENT of this limit, long before the OOM killer would act.
     NODE_OPTIONS=--max-old-space-size=384
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
