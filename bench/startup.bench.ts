@@ -31,6 +31,7 @@ async function status(url: string): Promise<number> {
     await res.arrayBuffer();
     return res.status;
   } catch {
+    // Not listening yet (connection refused) or too slow: the caller polls again.
     return 0;
   }
 }

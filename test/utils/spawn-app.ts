@@ -16,6 +16,7 @@ export function ensureBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
+      // Another test file holds the lock (mkdir is atomic): wait for its build.
       const held = statSync(lock, { throwIfNoEntry: false });
       if (held && Date.now() - held.mtimeMs > 120_000) rmdirSync(lock);
       if (Date.now() > deadline) throw new Error('timed out waiting for another build');
@@ -148,6 +149,7 @@ export async function get(
   try {
     body = JSON.parse(text) as Record<string, unknown>;
   } catch {
+    // Not JSON (e.g. a proxy's error page): keep the text for the assertion message.
     body = { raw: text };
   }
   return { status: res.status, body, headers: res.headers, ms: Date.now() - started };
