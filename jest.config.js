@@ -7,9 +7,9 @@
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
-// NestJS 12 ships ES modules only; Node 20 loads them through require(esm), but Jest's module
+// NestJS 12 ships ES modules only (and the Voucherify SDK uses import('fs') for CSV uploads); Node 20 loads them through require(esm), but Jest's module
 // system does not (before Node 24.9), so Jest compiles those packages to CommonJS with Babel.
-const ESM_PACKAGES = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', 'load-esm', '@borewit', 'content-disposition'];
+const ESM_PACKAGES = ['@nestjs', '@voucherify', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', 'load-esm', '@borewit', 'content-disposition'];
 
 const common = {
   moduleFileExtensions: ['js', 'mjs', 'cjs', 'json', 'ts'],

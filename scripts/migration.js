@@ -49,16 +49,17 @@ async function withScratchDatabase(work) {
   }
 }
 
-function registerInIndex(file) {
-  const className = readFileSync(join(root, 'migrations', file), 'utf8').match(/export class (\w+)/)[1];
-  const indexPath = join(root, 'migrations', 'index.ts');
-  let index = readFileSync(indexPath, 'utf8');
-  const importLine = `import { ${className} } from './${file.replace(/\.ts$/, '')}';\n`;
-  const lastImport = index.lastIndexOf('\nimport ');
-  const insertAt = lastImport >= 0 ? index.indexOf('\n', lastImport + 1) + 1 : index.startsWith('import ') ? index.indexOf('\n') + 1 : 0;
-  index = (index.slice(0, insertAt) + importLine + (insertAt === 0 ? '\n' : '') + index.slice(insertAt)).replace(/export const MIGRATIONS = \[([^\]]*)\];/, (_, list) => `export const MIGRATIONS = [${list.trim() ? `${list.trim()}, ` : ''}${className}];`);
-  writeFileSync(indexPath, index);
-  log(`listed ${className} in migrations/index.ts`);
+/** Rewrites migrations/index.ts from the folder's files, in timestamp order (merges never hand-edit it). */
+function writeIndex() {
+  const files = readdirSync(join(root, 'migrations'))
+    .filter((f) => /^\d+-\w+\.ts$/.test(f))
+    .sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]));
+  const classes = files.map((f) => ({ file: f.replace(/\.ts$/, ''), name: readFileSync(join(root, 'migrations', f), 'utf8').match(/export class (\w+)/)[1] }));
+  const text =
+    classes.map((c) => `import { ${c.name} } from './${c.file}';`).join('\n') +
+    '\n\n/** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */\n' +
+    `export const MIGRATIONS = [\n${classes.map((c) => `  ${c.name},`).join('\n')}\n];\n`;
+  writeFileSync(join(root, 'migrations', 'index.ts'), text);
 }
 
 /** Applies every migration to the database at `url` (used by the test runner). */
@@ -74,10 +75,14 @@ async function main() {
       const before = new Set(readdirSync(join(root, 'migrations')));
       await withScratchDatabase((url) => typeormCli(['migration:generate', `migrations/${name}`, '--pretty'], { DATABASE_URL: url }));
       const created = readdirSync(join(root, 'migrations')).filter((f) => !before.has(f));
-      created.forEach(registerInIndex);
+      writeIndex();
       if (!created.length) log('no changes: entities and migrations agree');
+      else log(`created ${created.join(', ')} and listed it in migrations/index.ts`);
       break;
     }
+    case 'index':
+      writeIndex();
+      break;
     case 'run':
     case 'revert':
       process.exitCode = typeormCli([`migration:${command}`], {});
@@ -89,7 +94,7 @@ async function main() {
       break;
     }
     default:
-      throw new Error('usage: node scripts/migration.js generate <Name> | run | revert | check');
+      throw new Error('usage: node scripts/migration.js generate <Name> | index | run | revert | check');
   }
 }
 

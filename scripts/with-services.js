@@ -1,9 +1,10 @@
 'use strict';
 /**
- * `node scripts/with-services.js <command...>`: runs a benchmark (or any command) against real
- * Postgres and Redis. Ensures both are reachable (scripts/services.js), creates a fresh database
- * whose name contains "test", migrates it, runs the command with DATABASE_URL, REDIS_URL and
- * REDIS_PREFIX set, then drops the database and the run's Redis keys. Exits with the command's status.
+ * Runs a command (a benchmark) against a fresh, migrated database:
+ *   node scripts/with-services.js <command> [args...]
+ * Ensures Postgres and Redis (scripts/services.js), creates a database whose name contains
+ * "test", runs the migrations, runs the command with DATABASE_URL / REDIS_URL / REDIS_PREFIX
+ * set, then drops the database and the run's Redis keys, whatever the command's outcome.
  */
 const { spawnSync } = require('node:child_process');
 const { ensurePostgres, ensureRedis, createDatabase, dropDatabase, log } = require('./services');
@@ -33,10 +34,18 @@ async function main() {
   const database = `vp_bench_test_${runId}`;
   const prefix = `vp_bench_test_${runId}`;
   const databaseUrl = await createDatabase(adminUrl, database);
+  log(`database ${database}, redis prefix ${prefix}`);
   let status = 1;
   try {
     runMigrations(databaseUrl);
-    const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, TEST_ADMIN_DATABASE_URL: adminUrl };
+    const env = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+      DEMO_PROJECT: 'false',
+    };
     status = spawnSync(command, args, { stdio: 'inherit', env }).status ?? 1;
   } finally {
     await dropDatabase(adminUrl, database).catch((e) => log(`could not drop ${database}: ${e.message}`));

@@ -2,15 +2,25 @@ import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AsyncActionsModule } from '@app/async-actions';
 import { AppConfig, CoreModule } from '@app/core';
+import { CustomersModule } from '@app/customers';
+import { OrdersModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
 import { SCHEMA } from './schema';
+import { ValidationRulesApiModule } from './validation-rules/validation-rules-api.module';
+import { VouchersHttpModule } from './vouchers/vouchers-http.module';
 import { WORKER_MODULES } from './worker.module';
 
 type Importable = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 /** The domain modules served over HTTP. Later modules add themselves here. */
-export const DOMAIN_MODULES: Importable[] = [AsyncActionsModule];
+export const DOMAIN_MODULES: Importable[] = [
+  AsyncActionsModule,
+  ValidationRulesApiModule,
+  VouchersHttpModule,
+  CustomersModule,
+  OrdersModule,
+];
 
 /**
  * The HTTP application. Guards run in registration order: authentication first, then the

@@ -37,10 +37,23 @@ export class AsyncActionsService {
     return this.repository.update(projectId, id, { status: 'IN_PROGRESS', startedAt: new Date() });
   }
 
-  progress(projectId: string, id: string, progress: number): Promise<void> {
-    return this.repository.update(projectId, id, {
-      progress: Math.max(0, Math.min(100, Math.floor(progress))),
-    });
+  /** `result` carries partial results (counts so far); `em` lets a job report in its batch's transaction. */
+  progress(
+    projectId: string,
+    id: string,
+    progress: number,
+    result?: Record<string, unknown>,
+    em?: EntityManager,
+  ): Promise<void> {
+    return this.repository.update(
+      projectId,
+      id,
+      {
+        progress: Math.max(0, Math.min(100, Math.floor(progress))),
+        ...(result !== undefined ? { result } : {}),
+      },
+      em,
+    );
   }
 
   succeed(

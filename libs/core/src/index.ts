@@ -21,3 +21,4 @@ export * from './logging/logger';
 export * from './pagination/list';
 export * from './redis/redis.module';
 export * from './serialization/serialize';
+export * from './validation/json-object.validator';

@@ -1,4 +1,4 @@
-import { AsyncActionsService } from '@app/async-actions';
+import { readdirSync } from 'node:fs';
 import type { TestProject } from '../../factories/project.factory';
 import type { TestApp } from '../../utils/test-app';
 
@@ -6,7 +6,9 @@ import type { TestApp } from '../../utils/test-app';
  * One entry per tenant-scoped route: how to create project A's resource, and the request
  * that tries to reach it. The isolation test sends it with project B's key and expects B to
  * see nothing of A (404, or an empty list), then with A's key to prove the request is valid.
- * Every module adds its routes here; the coverage test fails for a route that is missing.
+ * Each module keeps its cases in `test/e2e/isolation/<module>.cases.ts`, exporting `cases`
+ * (and `notTenantScoped` for routes that hold no tenant data, with the reason); the coverage
+ * test fails for a registered route that has neither.
  */
 export interface IsolationCase {
   /** Route template exactly as registered, e.g. `GET /v1/vouchers/:code`. */
@@ -21,33 +23,27 @@ export interface IsolationCase {
   dataRef?: string;
 }
 
-export const ISOLATION_CASES: IsolationCase[] = [
-  {
-    route: 'GET /v1/async-actions/:id',
-    arrange: async (t, a) => {
-      const action = await t.app
-        .get(AsyncActionsService)
-        .create(a.projectId, 'VOUCHERS.IMPORT', null);
-      return { path: `/v1/async-actions/${action.id}` };
-    },
-    expectForOther: 404,
-  },
-  {
-    route: 'GET /v1/async-actions',
-    arrange: async (t, a) => {
-      await t.app.get(AsyncActionsService).create(a.projectId, 'VOUCHERS.IMPORT', null);
-      return { path: '/v1/async-actions' };
-    },
-    expectForOther: 'empty-list',
-    dataRef: 'async_actions',
-  },
-];
+interface CasesFile {
+  cases?: IsolationCase[];
+  notTenantScoped?: Record<string, string>;
+}
+
+const files: CasesFile[] = readdirSync(__dirname)
+  .filter((f) => f.endsWith('.cases.ts'))
+  .sort()
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  .map((f) => require(`./${f}`) as CasesFile);
+
+export const ISOLATION_CASES: IsolationCase[] = files.flatMap((f) => f.cases ?? []);
 
 /** Routes that are not tenant data: public, operator-only, or answered without project data. */
-export const NOT_TENANT_SCOPED: Record<string, string> = {
-  'GET /health/live': 'public liveness probe',
-  'GET /health/ready': 'public readiness probe',
-};
+export const NOT_TENANT_SCOPED: Record<string, string> = Object.assign(
+  {
+    'GET /health/live': 'public liveness probe',
+    'GET /health/ready': 'public readiness probe',
+  },
+  ...files.map((f) => f.notTenantScoped ?? {}),
+);
 
 export const isDocsRoute = (url: string) =>
   url === '/docs' ||

@@ -113,6 +113,14 @@ export async function configureHttpApp(
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // The SDK sends `Content-Type: application/json` on every request, DELETEs included, with
+    // no body; Fastify would reject that as an empty JSON body. A request without a body has
+    // nothing to parse, whatever its Content-Type says.
+    const h = request.headers;
+    const noBody =
+      h['transfer-encoding'] === undefined &&
+      (h['content-length'] === undefined || h['content-length'] === '0');
+    if (noBody && h['content-type'] !== undefined) delete h['content-type'];
     done();
   });
   // While draining, every response closes its connection: keep-alive clients reconnect to

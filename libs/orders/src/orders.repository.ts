@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Paging, SortOrder } from '@app/core';
+import { OrderEntity } from './order.entity';
+
+export type OrderSortField = 'created_at' | 'updated_at';
+
+export interface OrderListFilter {
+  createdBefore?: Date;
+  createdAfter?: Date;
+  updatedBefore?: Date;
+  updatedAfter?: Date;
+}
+
+const SORT_COLUMNS: Record<OrderSortField, string> = {
+  created_at: 'o.createdAt',
+  updated_at: 'o.updatedAt',
+};
+
+const lockOption = (lock: boolean) =>
+  lock ? { lock: { mode: 'pessimistic_write' as const } } : {};
+
+@Injectable()
+export class OrdersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(em?: EntityManager) {
+    return (em ?? this.dataSource.manager).getRepository(OrderEntity);
+  }
+
+  findById(projectId: string, id: string, em?: EntityManager, lock = false) {
+    return this.repo(em).findOne({ where: { projectId, id }, ...lockOption(lock) });
+  }
+
+  findBySourceId(projectId: string, sourceId: string, em?: EntityManager, lock = false) {
+    return this.repo(em).findOne({ where: { projectId, sourceId }, ...lockOption(lock) });
+  }
+
+  /** By `ord_` id or by source_id; the id wins when a source_id equals another order's id. */
+  async findByIdOrSourceId(projectId: string, key: string, em?: EntityManager, lock = false) {
+    return (
+      (await this.findById(projectId, key, em, lock)) ??
+      (await this.findBySourceId(projectId, key, em, lock))
+    );
+  }
+
+  /**
+   * Inserts unless the project already has the row's source_id (a concurrent upsert won the
+   * race); returns whether this call inserted. Never raises a unique violation for source_id.
+   */
+  async insertIfAbsent(row: Partial<OrderEntity>, em?: EntityManager): Promise<boolean> {
+    const result = await this.repo(em)
+      .createQueryBuilder()
+      .insert()
+      .into(OrderEntity)
+      .values(row as QueryDeepPartialEntity<OrderEntity>)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  async update(
+    projectId: string,
+    id: string,
+    changes: Partial<OrderEntity>,
+    em?: EntityManager,
+  ): Promise<void> {
+    // jsonb values are bound as parameters; TypeORM's deep-partial type just does not model them.
+    await this.repo(em).update({ projectId, id }, changes as QueryDeepPartialEntity<OrderEntity>);
+  }
+
+  async list(
+    projectId: string,
+    filter: OrderListFilter,
+    sort: SortOrder<OrderSortField>,
+    page: Paging,
+  ): Promise<{ rows: OrderEntity[]; total: number }> {
+    const qb = this.repo()
+      .createQueryBuilder('o')
+      .where('o.project_id = :projectId', { projectId });
+    if (filter.createdBefore) qb.andWhere('o.created_at < :cb', { cb: filter.createdBefore });
+    if (filter.createdAfter) qb.andWhere('o.created_at > :ca', { ca: filter.createdAfter });
+    if (filter.updatedBefore) qb.andWhere('o.updated_at < :ub', { ub: filter.updatedBefore });
+    if (filter.updatedAfter) qb.andWhere('o.updated_at > :ua', { ua: filter.updatedAfter });
+    const total = await qb.clone().getCount();
+    const rows = await qb
+      .orderBy(
+        SORT_COLUMNS[sort.field],
+        sort.direction,
+        sort.direction === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST',
+      )
+      .addOrderBy('o.id', sort.direction)
+      .offset(page.offset)
+      .limit(page.limit)
+      .getMany();
+    return { rows, total };
+  }
+}
