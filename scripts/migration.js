@@ -12,12 +12,30 @@ const { join } = require('node:path');
 const { ensurePostgres, createDatabase, dropDatabase, log } = require('./services');
 
 const root = join(__dirname, '..');
-const typeormCli = (args, env, quiet = false) =>
-  spawnSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', require.resolve('typeorm/cli.js'), ...args, '-d', 'libs/core/src/database/data-source.cli.ts'],
-    { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json', ...env } },
-  ).status;
+const compiledDataSource = join(root, 'dist', 'libs', 'core', 'src', 'database', 'data-source.cli.js');
+
+function hasTsNode() {
+  try {
+    require.resolve('ts-node/register/transpile-only');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The TypeORM CLI on the TypeScript sources (development, CI) or, in the production image
+ * where dev dependencies are pruned, on the compiled data source in dist/.
+ */
+const typeormCli = (args, env, quiet = false) => {
+  const loaders = hasTsNode() ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'] : [];
+  const dataSource = hasTsNode() ? 'libs/core/src/database/data-source.cli.ts' : compiledDataSource;
+  return spawnSync(process.execPath, [...loaders, require.resolve('typeorm/cli.js'), ...args, '-d', dataSource], {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+    env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json', ...env },
+  }).status;
+};
 
 async function withScratchDatabase(work) {
   const admin = await ensurePostgres();

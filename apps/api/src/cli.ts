@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AuditService } from '@app/audit';
-import { AppError } from '@app/core';
+import { AppError, DatabaseLifecycle } from '@app/core';
 import { PLAN_NAMES, ProjectPolicy, RateLimitPolicyService } from '@app/rate-limit';
 import { ManagementKeysService, TenancyService } from '@app/tenancy';
 import { CliModule } from './cli.module';
@@ -19,9 +19,28 @@ async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): P
     logger: ['error'],
   });
   try {
+    await databaseReady(app, 10_000);
     return await work(app);
   } finally {
     await app.close();
+  }
+}
+
+/** The app starts without its database; an operator command waits for it, but not forever. */
+async function databaseReady(app: INestApplicationContext, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      app.get(DatabaseLifecycle).whenReady(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the database is unreachable (waited ${timeoutMs / 1000} s)`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

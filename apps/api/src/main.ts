@@ -1,25 +1,17 @@
 import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rootLogger } from '@app/core';
-import { startApi } from './bootstrap';
+import { installGracefulShutdown, startApi } from './bootstrap';
 import { loadConfigOrExit } from './config-or-exit';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = rootLogger();
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down: draining in-flight requests');
-      // Nest's shutdown hooks close the server (in-flight requests finish) and the pools;
-      // this only guarantees the process does not hang past the grace period.
-      setTimeout(() => process.exit(1), config.env.SHUTDOWN_TIMEOUT_MS).unref();
-    });
-  }
-  const { url, banner } = await startApi(config);
-  process.stdout.write(`${banner}\n`);
-  logger.info({ url }, 'ready');
+  const started: { app?: NestFastifyApplication } = {};
+  installGracefulShutdown(config, () => started.app);
+  const running = await startApi(config);
+  started.app = running.app;
+  process.stdout.write(`${running.banner}\n`);
+  rootLogger().info({ url: running.url }, 'listening');
 }
 
 main().catch((error: unknown) => {

@@ -22,7 +22,7 @@ export class CoreModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(schema),
         RedisModule,
-        ...(options.http ? [HealthModule] : []),
+        HealthModule.forRoot(options),
       ],
       providers: options.http ? [{ provide: APP_FILTER, useClass: AllExceptionsFilter }] : [],
     };

@@ -65,6 +65,18 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = 1_048_576;
   @Transform(toInt) @IsInt() @Min(0) REQUEST_TIMEOUT_MS: number = 30_000;
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS: number = 25_000;
+  /** After SIGTERM, readiness answers 503 this long before the server stops accepting (lets load balancers notice). */
+  @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_DRAIN_DELAY_MS: number = 0;
+  /** Readiness drops when the event loop's p99 delay over the last second exceeds this. */
+  @Transform(toInt) @IsInt() @Min(10) READY_MAX_EVENT_LOOP_DELAY_MS: number = 500;
+  /** Readiness drops when the used heap exceeds this share of the heap limit (--max-old-space-size). */
+  @Transform(toInt) @IsInt() @Min(10) @Max(99) READY_MAX_HEAP_PERCENT: number = 85;
+  /**
+   * Whether a Redis outage makes the process unready. True by default; false keeps replicas
+   * in rotation during a Redis outage (the limiter fails open, jobs wait in the outbox) so a
+   * shared-dependency blip cannot take every replica out at once.
+   */
+  @Transform(toBool) @IsBoolean() READY_REQUIRES_REDIS: boolean = true;
 
   @Transform(toInt) @IsInt() @Min(0) AUTH_CACHE_TTL_MS: number = 30_000;
   @Transform(toInt) @IsInt() @Min(1) AUTH_CACHE_MAX: number = 10_000;

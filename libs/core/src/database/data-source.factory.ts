@@ -30,6 +30,11 @@ export function dataSourceOptions(
       connectionTimeoutMillis: config.env.DB_CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       statement_timeout: embedded ? undefined : config.env.DB_STATEMENT_TIMEOUT_MS,
+      // statement_timeout is enforced by the server; a hung or partitioned server would never
+      // send it, so the client gives up a little later on its own.
+      query_timeout: embedded ? undefined : config.env.DB_STATEMENT_TIMEOUT_MS + 2_000,
+      // Dead peers (a server that vanished without a FIN) are noticed by TCP keepalive.
+      keepAlive: true,
     },
   };
 }

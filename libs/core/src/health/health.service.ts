@@ -4,6 +4,11 @@ import { Injectable } from '@nestjs/common';
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<string | null> | string | null;
+  /**
+   * False: a failure is reported in the body (as `degraded: ...`) but does not make the
+   * process unready, for a dependency the process can serve without.
+   */
+  gating?: boolean;
 }
 
 @Injectable()
@@ -21,20 +26,29 @@ export class HealthService {
     this.draining = true;
   }
 
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
     const results: Record<string, string> = {};
+    let ready = !this.draining;
     if (this.draining) results.shutdown = 'draining';
     await Promise.all(
-      this.checks.map(async ({ name, check }) => {
+      this.checks.map(async ({ name, check, gating = true }) => {
+        let problem: string | null;
         try {
-          const problem = await withTimeout(Promise.resolve(check()), 1_000);
-          results[name] = problem ?? 'ok';
+          problem = await withTimeout(Promise.resolve(check()), 1_000);
         } catch (error) {
-          results[name] = `unavailable: ${(error as Error).message}`;
+          problem = `unavailable: ${(error as Error).message}`;
         }
+        if (problem === null) results[name] = 'ok';
+        else if (gating) {
+          results[name] = problem;
+          ready = false;
+        } else results[name] = `degraded: ${problem}`;
       }),
     );
-    const ready = Object.values(results).every((v) => v === 'ok');
     return { ready, checks: results };
   }
 }

@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { Errors } from '../errors/app-error';
 import { sendError } from '../errors/error-response';
 import { describeValidationErrors } from '../errors/validation-details';
+import { HealthService } from '../health/health.service';
 import { newRequestId } from '../ids/id';
 import { PinoNestLogger, rootLogger } from '../logging/logger';
 
@@ -126,6 +127,13 @@ export async function configureHttpApp(
     if (noBody && h['content-type'] !== undefined) delete h['content-type'];
     done();
   });
+  // While draining, every response closes its connection: keep-alive clients reconnect to
+  // another replica instead of holding this one open until the keep-alive timeout.
+  const health = app.get(HealthService, { strict: false });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (health.isDraining) reply.header('connection', 'close');
+    done(null, payload);
+  });
   // Nest installs Fastify's error handler itself and routes it through the global
   // AllExceptionsFilter, so errors raised before the pipeline (body parsing, size limits,
   // onRequest hooks) get the same contract body as everything else.
@@ -141,28 +149,32 @@ export async function configureHttpApp(
         Errors.invalidPayload(describeValidationErrors(errors).join('; ')),
     }),
   );
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): it would close the app on SIGTERM at once. The entry points
+  // install their own handler (apps/api/src/bootstrap.ts) that drains readiness first.
 
   if (config.env.DOCS_ENABLED) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Voucher platform API')
-        .setDescription(
-          'Voucherify-compatible v1 API: vouchers, campaigns, validations, redemptions, publications.',
-        )
-        .setVersion('v2018-08-01')
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Id' }, 'X-App-Id')
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Token' }, 'X-App-Token')
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Management-Id' }, 'X-Management-Id')
-        .addApiKey(
-          { type: 'apiKey', in: 'header', name: 'X-Management-Token' },
-          'X-Management-Token',
-        )
-        .addSecurityRequirements('X-App-Id')
-        .addSecurityRequirements('X-App-Token')
-        .build(),
-    );
+    // Built on the first request to /docs or /docs-json, not at start-up: scanning every
+    // controller and DTO grows with the API and is not needed to become ready.
+    const document = () =>
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Voucher platform API')
+          .setDescription(
+            'Voucherify-compatible v1 API: vouchers, campaigns, validations, redemptions, publications.',
+          )
+          .setVersion('v2018-08-01')
+          .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Id' }, 'X-App-Id')
+          .addApiKey({ type: 'apiKey', in: 'header', name: 'X-App-Token' }, 'X-App-Token')
+          .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Management-Id' }, 'X-Management-Id')
+          .addApiKey(
+            { type: 'apiKey', in: 'header', name: 'X-Management-Token' },
+            'X-Management-Token',
+          )
+          .addSecurityRequirements('X-App-Id')
+          .addSecurityRequirements('X-App-Token')
+          .build(),
+      );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
 }
