@@ -34,8 +34,8 @@ describe('operators queue dashboard at /admin/queues (e2e)', () => {
       expect(api.status).toBe(200);
       // Redis names are hash-tagged for Redis Cluster; the board shows the plain names.
       const queues = api.body.queues as { name: string; displayName?: string }[];
-      expect(queues.map((q) => q.name).sort()).toEqual(['{events}', '{webhooks}']);
-      expect(queues.map((q) => q.displayName).sort()).toEqual(['events', 'webhooks']);
+      expect(queues.map((q) => q.name).sort()).toEqual(['{bulk}', '{events}', '{webhooks}']);
+      expect(queues.map((q) => q.displayName).sort()).toEqual(['bulk', 'events', 'webhooks']);
     });
   });
 
@@ -69,7 +69,7 @@ describe('operators queue dashboard at /admin/queues (e2e)', () => {
         .set('authorization', 'Bearer op');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ object: 'queue_status', driver: 'in-process' });
-      expect(res.body.queues).toHaveLength(2);
+      expect(res.body.queues).toHaveLength(3);
       await request(t.app.getHttpServer()).get('/admin/queues').expect(401);
     });
   });

@@ -24,6 +24,17 @@ export const redisQueueName = (queue: QueueName) => `{${queue}}`;
  * Workers only run in processes whose role runs the worker (startWorkers is called by the
  * QueueModule after every handler registered).
  */
+const CLOSE_GRACE_MS = 5_000;
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+function withDeadline(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 export class BullMqJobQueue
   extends JobQueue
   implements BeforeApplicationShutdown, OnApplicationShutdown
@@ -200,11 +211,17 @@ export class BullMqJobQueue
   /**
    * Stops the workers. `force` abandons active jobs without waiting (they are picked up again
    * by another worker once their lock expires): what a crash looks like to the rest of the system.
+   * A graceful close never waits on Redis forever: with Redis down or paused it would hang
+   * shutdown, so after a grace period the workers are forced closed.
    */
   async closeWorkers(force = false): Promise<void> {
     const workers = this.workers;
     this.workers = [];
-    await Promise.allSettled(workers.map((w) => w.close(force)));
+    await withDeadline(
+      Promise.allSettled(workers.map((w) => w.close(force))),
+      force ? 1_000 : CLOSE_GRACE_MS,
+    );
+    await withDeadline(Promise.allSettled(workers.map((w) => w.close(true))), 1_000);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -212,7 +229,9 @@ export class BullMqJobQueue
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    const queues = [...this.queues.values()];
+    await withDeadline(Promise.allSettled(queues.map((q) => q.close())), 2_000);
+    await Promise.allSettled(queues.map((q) => q.disconnect()));
     if (this.producer.status !== 'end') this.producer.disconnect();
   }
 
