@@ -8,6 +8,7 @@ import { PublicationsModule } from '@app/publications';
 import { QueueModule } from '@app/queue';
 import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
+import { VoucherRelatedObjectsModule } from '@app/vouchers';
 import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
 import { ValidationRulesApiModule } from './validation-rules/validation-rules-api.module';
@@ -21,6 +22,8 @@ export const DOMAIN_MODULES: Importable[] = [
   AsyncActionsModule,
   ValidationRulesApiModule,
   VouchersHttpModule,
+  // Lets validation-rule assignments name a voucher by code or a campaign by name.
+  VoucherRelatedObjectsModule,
   CustomersModule,
   OrdersModule,
   WebhooksModule,

@@ -116,6 +116,11 @@ export class CustomersService {
     return this.mustFind(projectId, id, em);
   }
 
+  /** The `cust_` id of a customer given by id or source_id; null when there is none. */
+  async idOf(projectId: string, idOrSourceId: string): Promise<string | null> {
+    return (await this.repository.findByIdOrSourceId(projectId, idOrSourceId))?.id ?? null;
+  }
+
   private async require(
     projectId: string,
     idOrSourceId: string,
