@@ -98,6 +98,32 @@ describe('vouchers and campaigns: rule assignments, events, publications (e2e)',
       });
     });
 
+    it('another project cannot assign its rule to this project’s code or campaign', async () => {
+      const b = await createTestProject(t.app);
+      const res = await http()
+        .post('/v1/validation-rules')
+        .set(b.headers)
+        .send({ name: 'b', rules: {} })
+        .expect(200);
+      for (const [body, type] of [
+        [{ voucher: 'ASG-1' }, 'voucher'],
+        [{ campaign: 'AsgCamp' }, 'campaign'],
+      ] as const) {
+        const refused = await http()
+          .post(`/v1/validation-rules/${res.body.id as string}/assignments`)
+          .set(b.headers)
+          .send(body)
+          .expect(404);
+        expect(refused.body.resource_type).toBe(type);
+      }
+      // And B's rule id is unknown in A's project.
+      await http()
+        .put('/v1/vouchers/ASG-1')
+        .set(a.headers)
+        .send({ validation_rules: [res.body.id] })
+        .expect(400);
+    });
+
     it('create/update with validation_rules makes the assignments; unknown ids roll back', async () => {
       const [r1, r2] = [await rule('r1'), await rule('r2')];
       const created = await http()
