@@ -269,13 +269,14 @@ export class ValidationRulesService {
     return out;
   }
 
-  /** When the object itself is permanently deleted. */
-  deleteAssignmentsFor(
+  /** When the objects themselves are permanently deleted (in the caller's transaction). */
+  deleteAssignmentsOfObjects(
     projectId: string,
-    object: { type: RelatedObjectType; id: string },
+    type: RelatedObjectType,
+    ids: string[],
     em?: EntityManager,
   ): Promise<number> {
-    return this.repository.deleteAssignmentsForObject(projectId, object.type, object.id, em);
+    return this.repository.deleteAssignmentsForObjects(projectId, type, ids, em);
   }
 
   async listRuleAssignments(projectId: string, ruleId: string, query: ListQueryDto) {

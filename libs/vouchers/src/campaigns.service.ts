@@ -462,11 +462,18 @@ export class CampaignsService {
     await this.asyncActions.start(projectId, asyncActionId);
     let deleted = 0;
     for (;;) {
-      const n = await this.tx.run((em) =>
-        force
-          ? this.vouchers.hardDeleteCampaignBatch(projectId, campaignId, DELETE_BATCH, em)
-          : this.vouchers.softDeleteCampaignBatch(projectId, campaignId, DELETE_BATCH, em),
-      );
+      const n = await this.tx.run(async (em) => {
+        if (!force)
+          return this.vouchers.softDeleteCampaignBatch(projectId, campaignId, DELETE_BATCH, em);
+        const ids = await this.vouchers.hardDeleteCampaignBatch(
+          projectId,
+          campaignId,
+          DELETE_BATCH,
+          em,
+        );
+        await this.rules.deleteAssignmentsOfObjects(projectId, 'voucher', ids, em);
+        return ids.length;
+      });
       deleted += n;
       if (n < DELETE_BATCH) break;
       await this.asyncActions.progress(projectId, asyncActionId, 50, { deleted_count: deleted });
@@ -474,7 +481,7 @@ export class CampaignsService {
     await this.tx.run(async (em) => {
       if (force) {
         await this.repository.hardDelete(projectId, campaignId, em);
-        await this.rules.deleteAssignmentsFor(projectId, { type: 'campaign', id: campaignId }, em);
+        await this.rules.deleteAssignmentsOfObjects(projectId, 'campaign', [campaignId], em);
       }
       await this.asyncActions.succeed(
         projectId,

@@ -207,7 +207,7 @@ export class VouchersService {
       });
       if (force) {
         await this.repository.hardDelete(projectId, v.id, em);
-        await this.rules.deleteAssignmentsFor(projectId, { type: 'voucher', id: v.id }, em);
+        await this.rules.deleteAssignmentsOfObjects(projectId, 'voucher', [v.id], em);
       } else await this.repository.softDelete(projectId, v.id, em);
       if (v.campaignId && !v.deletedAt)
         await this.campaigns.addVouchersCount(projectId, v.campaignId, -1, em);

@@ -219,6 +219,64 @@ describe('vouchers and campaigns: rule assignments, events, publications (e2e)',
     });
   });
 
+  describe('assignments on bulk paths', () => {
+    const assignmentsOf = async (objectId: string) =>
+      (
+        await http()
+          .get(`/v1/validation-rules-assignments?related_object_id=${objectId}`)
+          .set(a.headers)
+          .expect(200)
+      ).body.total as number;
+
+    it('an import assigns each row’s rules and reports rows naming unknown ones', async () => {
+      const ruleId = await rule('imp');
+      const res = await http()
+        .post('/v1/vouchers/import')
+        .set(a.headers)
+        .send([
+          { code: 'IMP-OK', ...discount, validation_rules: [ruleId] },
+          { code: 'IMP-BAD', ...discount, validation_rules: ['val_unknown'] },
+        ])
+        .expect(202);
+      const action = await waitForAction(t, a, res.body.async_action_id as string);
+      expect(action.result).toMatchObject({
+        done_count: 1,
+        failed_count: 1,
+        failed: [{ row: 1, code: 'IMP-BAD', reason: expect.stringContaining('val_unknown') }],
+      });
+      const ok = await http().get('/v1/vouchers/IMP-OK').set(a.headers).expect(200);
+      expect(ok.body.validation_rules_assignments.data[0].rule_id).toBe(ruleId);
+      await http().get('/v1/vouchers/IMP-BAD').set(a.headers).expect(404);
+    });
+
+    it('a forced campaign delete removes the campaign’s and its vouchers’ assignments', async () => {
+      const ruleId = await rule('campdel');
+      const c = await http()
+        .post('/v1/campaigns')
+        .set(a.headers)
+        .send({ name: 'DelCamp', vouchers_count: 0, voucher: discount, validation_rules: [ruleId] })
+        .expect(200);
+      const v = await http()
+        .post('/v1/campaigns/DelCamp/vouchers/DELCAMP-1')
+        .set(a.headers)
+        .send({})
+        .expect(200);
+      await http()
+        .put('/v1/vouchers/DELCAMP-1')
+        .set(a.headers)
+        .send({ validation_rules: [ruleId] })
+        .expect(200);
+      expect(await assignmentsOf(v.body.id as string)).toBe(1);
+      const del = await http()
+        .delete('/v1/campaigns/DelCamp?force=true')
+        .set(a.headers)
+        .expect(202);
+      await waitForAction(t, a, del.body.async_action_id as string);
+      expect(await assignmentsOf(c.body.id as string)).toBe(0);
+      expect(await assignmentsOf(v.body.id as string)).toBe(0);
+    });
+  });
+
   describe('outbox events to a webhook', () => {
     let receiver: WebhookReceiver;
     let p: TestProject;
