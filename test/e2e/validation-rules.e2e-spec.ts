@@ -1,7 +1,5 @@
-import { Global, Module } from '@nestjs/common';
 import request from 'supertest';
 import { VoucherifyServerSide } from '@voucherify/sdk';
-import { RELATED_OBJECT_RESOLVER, RelatedObjectResolver } from '@app/validations';
 import { createTestProject, TestProject } from '../factories/project.factory';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -16,23 +14,6 @@ const RULES = {
   },
   logic: '1 and 2',
 };
-
-/**
- * Stands in for the vouchers module, which owns the voucher and campaign tables and will
- * provide the real resolver; here it proves the optional injection and the SDK body shape.
- */
-const fakeResolver: RelatedObjectResolver = {
-  resolveVoucher: (_projectId, code) =>
-    Promise.resolve(code === 'SUMMER10' ? 'v_summer10' : code.startsWith('v_') ? code : null),
-  resolveCampaign: (_projectId, name) => Promise.resolve(name === 'Camp' ? 'camp_camp' : null),
-};
-
-@Global()
-@Module({
-  providers: [{ provide: RELATED_OBJECT_RESOLVER, useValue: fakeResolver }],
-  exports: [RELATED_OBJECT_RESOLVER],
-})
-class FakeResolverModule {}
 
 describe('validation rules over HTTP (e2e)', () => {
   let t: TestApp;
@@ -270,15 +251,14 @@ describe('validation rules over HTTP (e2e)', () => {
       }
     });
 
-    it('without a resolver, the SDK shape is a clear 400', async () => {
+    it('the SDK shape naming a voucher code this project lacks is a 404 for the voucher', async () => {
       const { id } = await createRule();
       const res = await http()
         .post(`/v1/validation-rules/${id}/assignments`)
         .set(a.headers)
-        .send({ voucher: 'SUMMER10' });
-      expect(res.status).toBe(400);
-      expect(res.body.key).toBe('invalid_payload');
-      expect(res.body.details).toContain('related_object_type');
+        .send({ voucher: 'NO-SUCH-CODE' });
+      expect(res.status).toBe(404);
+      expect(res.body.resource_type).toBe('voucher');
     });
 
     it('404 for an unknown rule', async () => {
@@ -309,15 +289,35 @@ describe('validation rules over HTTP (e2e)', () => {
   });
 });
 
-describe('validation rules through the SDK, with a related-object resolver (e2e)', () => {
+describe('validation rules through the SDK, with the vouchers module resolving codes (e2e)', () => {
   let t: TestApp;
   let a: TestProject;
   let client: ReturnType<typeof VoucherifyServerSide>;
+  let voucherId: string;
+  let campaignId: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ listen: true, imports: [FakeResolverModule] });
+    t = await createTestApp({ listen: true });
     a = await createTestProject(t.app);
     client = VoucherifyServerSide({ applicationId: a.appId, secretKey: a.appToken, apiUrl: t.url });
+    voucherId = (
+      await client.vouchers.create({
+        code: 'SUMMER10',
+        type: 'DISCOUNT_VOUCHER',
+        discount: { type: 'AMOUNT' as never, amount_off: 100 },
+      })
+    ).id!;
+    campaignId = (
+      await client.campaigns.create({
+        name: 'Camp',
+        campaign_type: 'DISCOUNT_COUPONS',
+        vouchers_count: 0,
+        voucher: {
+          type: 'DISCOUNT_VOUCHER',
+          discount: { type: 'PERCENT' as never, percent_off: 5 },
+        },
+      } as never)
+    ).id;
   });
   afterAll(() => t.close());
 
@@ -362,12 +362,12 @@ describe('validation rules through the SDK, with a related-object resolver (e2e)
     expect(byCode).toMatchObject({
       rule_id: rule.id,
       related_object_type: 'voucher',
-      related_object_id: 'v_summer10',
+      related_object_id: voucherId,
     });
     const byName = await client.validationRules.createAssignment(rule.id, { campaign: 'Camp' });
     expect(byName).toMatchObject({
       related_object_type: 'campaign',
-      related_object_id: 'camp_camp',
+      related_object_id: campaignId,
     });
     await expect(
       client.validationRules.createAssignment(rule.id, { campaign: 'Nope' }),
@@ -388,7 +388,7 @@ describe('validation rules through the SDK, with a related-object resolver (e2e)
     const listed = await client.validationRules.listAssignments(rule.id, { limit: 10 });
     expect(listed).toMatchObject({ object: 'list', data_ref: 'data', total: 3 });
     const byObject = await client.validationRules.listRulesAssignments({
-      related_object_id: 'v_summer10',
+      related_object_id: voucherId,
     });
     expect(byObject.data.map((x) => x.id)).toEqual([byCode.id]);
 

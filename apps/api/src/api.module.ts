@@ -13,6 +13,7 @@ import { QueueModule } from '@app/queue';
 import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { CustomerActivityModule } from '@app/side-effects';
 import { AuthGuard, TenancyModule } from '@app/tenancy';
+import { VoucherRelatedObjectsModule } from '@app/vouchers';
 import { WebhooksModule } from '@app/webhooks';
 import { SCHEMA } from './schema';
 import { RedemptionsHttpModule } from './redemptions/redemptions-http.module';
@@ -27,6 +28,8 @@ export const DOMAIN_MODULES: Importable[] = [
   AsyncActionsModule,
   ValidationRulesApiModule,
   VouchersHttpModule,
+  // Lets validation-rule assignments name a voucher by code or a campaign by name.
+  VoucherRelatedObjectsModule,
   CustomersModule,
   OrdersModule,
   CustomerActivityModule,

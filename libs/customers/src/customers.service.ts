@@ -156,6 +156,11 @@ export class CustomersService {
     });
   }
 
+  /** The `cust_` id of a customer given by id or source_id; null when there is none. */
+  async idOf(projectId: string, idOrSourceId: string): Promise<string | null> {
+    return (await this.repository.findByIdOrSourceId(projectId, idOrSourceId))?.id ?? null;
+  }
+
   private async require(
     projectId: string,
     idOrSourceId: string,

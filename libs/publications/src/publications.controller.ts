@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { ListQueryDto } from '@app/core';
 import { Auth, AuthContext, ProjectId } from '@app/tenancy';
 import {
   ClientPublishBodyDto,
@@ -47,5 +48,17 @@ export class ClientPublicationsController {
     @Body() body: ClientPublishBodyDto,
   ) {
     return this.publications.publishFromClient(auth, query, body ?? {});
+  }
+}
+
+/** The voucher's `publish.url`; here because publications depend on vouchers, not the reverse. */
+@ApiTags('vouchers')
+@Controller('v1/vouchers')
+export class VoucherPublicationsController {
+  constructor(private readonly publications: PublicationsService) {}
+
+  @Get(':code/publications')
+  list(@ProjectId() projectId: string, @Param('code') code: string, @Query() query: ListQueryDto) {
+    return this.publications.listForVoucher(projectId, code, query);
   }
 }

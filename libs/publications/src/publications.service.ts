@@ -4,6 +4,7 @@ import {
   AppError,
   isUniqueViolation,
   listEnvelope,
+  ListQueryDto,
   newId,
   paging,
   parseOrder,
@@ -22,6 +23,7 @@ import {
   CodeGenerationService,
   normalizeCodeConfig,
   serializeVoucher,
+  VoucherErrors,
   VoucherHoldersRepository,
   VouchersRepository,
 } from '@app/vouchers';
@@ -127,6 +129,28 @@ export class PublicationsService {
       paging(query),
     );
     return listEnvelope('publications', await this.serializeMany(projectId, rows), total);
+  }
+
+  /**
+   * GET /v1/vouchers/{code}/publications (the voucher's `publish.url`): the successful
+   * publications that handed out this code, newest first, in the older API's
+   * `data_ref: 'entries'` envelope the contract names for this sub-list.
+   */
+  async listForVoucher(projectId: string, codeOrId: string, query: ListQueryDto) {
+    const voucher = await this.vouchers.findLive(projectId, codeOrId);
+    if (!voucher) throw VoucherErrors.voucherNotFound(codeOrId);
+    const sort = parseOrder(query.order, PUBLICATION_ORDER_FIELDS, NEWEST_FIRST);
+    const { rows, total } = await this.repository.list(
+      projectId,
+      {
+        voucher: voucher.code,
+        result: 'SUCCESS',
+        filters: parsePublicationFilters(undefined),
+      },
+      sort,
+      paging(query),
+    );
+    return listEnvelope('entries', await this.serializeMany(projectId, rows), total);
   }
 
   private async publish(auth: AuthContext, input: PublishInput) {

@@ -13,6 +13,10 @@ export const ValidationRuleErrors = {
       `Validation rule ${ruleId} is already assigned to ${type} ${objectId}; use force=true to replace it`,
       existingId,
     ),
+  unknownRules: (ids: string[]) =>
+    Errors.invalidPayload(
+      `Property .validation_rules: validation rule${ids.length > 1 ? 's' : ''} ${ids.join(', ')} not found`,
+    ),
   ambiguousAssignment: () =>
     Errors.invalidPayload(
       'Send exactly one of {related_object_type, related_object_id}, {voucher}, {campaign} or {promotion_tier}',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Paging, SortOrder } from '@app/core';
 import {
@@ -219,6 +219,22 @@ export class ValidationRulesRepository {
       projectId,
       relatedObjectType: type,
       relatedObjectId: objectId,
+    });
+    return result.affected ?? 0;
+  }
+
+  /** The bulk form, for a batch of deleted objects (e.g. a campaign's vouchers). */
+  async deleteAssignmentsForObjects(
+    projectId: string,
+    type: RelatedObjectType,
+    objectIds: string[],
+    em?: EntityManager,
+  ): Promise<number> {
+    if (objectIds.length === 0) return 0;
+    const result = await this.assignments(em).delete({
+      projectId,
+      relatedObjectType: type,
+      relatedObjectId: In(objectIds),
     });
     return result.affected ?? 0;
   }

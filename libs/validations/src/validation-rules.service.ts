@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import {
   isoOrNull,
   listEnvelope,
@@ -202,6 +203,80 @@ export class ValidationRulesService {
       }
       return serializeAssignment(inserted);
     });
+  }
+
+  /**
+   * Makes `ruleIds` exactly the rules assigned to an object, inside the caller's transaction
+   * (a voucher or campaign created or updated with `validation_rules`). Unknown ids are a 400
+   * naming them, so the caller's whole change rolls back. The rules are share-locked against
+   * a concurrent delete until the transaction ends.
+   */
+  async setAssignmentsFor(
+    projectId: string,
+    object: { type: RelatedObjectType; id: string },
+    ruleIds: string[],
+    em: EntityManager,
+  ): Promise<void> {
+    const wanted = [...new Set(ruleIds)];
+    await this.assertRulesExist(projectId, wanted, em);
+    const current = await this.repository.findAssignmentsForObjects(projectId, [object], em);
+    for (const a of current)
+      if (!wanted.includes(a.ruleId))
+        await this.repository.deleteAssignment(projectId, a.ruleId, a.id, em);
+    const have = new Set(current.map((a) => a.ruleId));
+    for (const ruleId of wanted) {
+      if (have.has(ruleId)) continue;
+      const row = Object.assign(new ValidationRuleAssignmentEntity(), {
+        id: newId('assignment'),
+        projectId,
+        ruleId,
+        relatedObjectType: object.type,
+        relatedObjectId: object.id,
+        createdAt: new Date(),
+      });
+      await this.repository.insertAssignment(row, false, em);
+    }
+  }
+
+  /** Throws 400 naming every id that is not a rule of the project (share-locks the others). */
+  async assertRulesExist(projectId: string, ruleIds: string[], em: EntityManager) {
+    const missing: string[] = [];
+    for (const id of ruleIds)
+      if (!(await this.repository.lockRule(projectId, id, 'share', em))) missing.push(id);
+    if (missing.length) throw ValidationRuleErrors.unknownRules(missing);
+  }
+
+  /** Which of the given ids are rules of the project (bulk paths report the others per row). */
+  async existingRuleIds(projectId: string, ids: string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    const rows = await this.repository.findRulesByIds(projectId, unique);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** The serialized assignments of each object, keyed by object id, oldest first. */
+  async assignmentsOf(
+    projectId: string,
+    objects: { type: RelatedObjectType; id: string }[],
+    em?: EntityManager,
+  ): Promise<Map<string, ReturnType<typeof serializeAssignment>[]>> {
+    const out = new Map<string, ReturnType<typeof serializeAssignment>[]>();
+    const rows = await this.repository.findAssignmentsForObjects(projectId, objects, em);
+    for (const a of rows) {
+      const list = out.get(a.relatedObjectId) ?? [];
+      list.push(serializeAssignment(a));
+      out.set(a.relatedObjectId, list);
+    }
+    return out;
+  }
+
+  /** When the objects themselves are permanently deleted (in the caller's transaction). */
+  deleteAssignmentsOfObjects(
+    projectId: string,
+    type: RelatedObjectType,
+    ids: string[],
+    em?: EntityManager,
+  ): Promise<number> {
+    return this.repository.deleteAssignmentsForObjects(projectId, type, ids, em);
   }
 
   async listRuleAssignments(projectId: string, ruleId: string, query: ListQueryDto) {

@@ -91,6 +91,7 @@ export class CampaignEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
 
+  /** Legacy: always empty; assignments live in validation_rules_assignments (drop in a migration). */
   @Column({ name: 'validation_rules', type: 'jsonb', default: () => "'[]'" })
   validationRules: string[];
 

@@ -3,6 +3,8 @@ export * from './campaigns.repository';
 export * from './campaigns.service';
 export * from './code-generation';
 export * from './code-generation.service';
+export * from './related-objects.module';
+export * from './voucher-events';
 export * from './voucher-filters';
 export * from './voucher-holders.repository';
 export * from './voucher-import';

@@ -178,7 +178,8 @@ export function buildVoucherTemplateRow(
     publish_count: input.publish?.count ?? 0,
     holder_id: input.holder_id ?? null,
     is_referral_code: input.is_referral_code ?? template?.is_referral_code ?? false,
-    validation_rules: input.validation_rules ?? [],
+    // Rules live in validation_rules_assignments; the legacy column stays empty.
+    validation_rules: [],
   };
 }
 
@@ -241,11 +242,25 @@ export function buildCampaignTemplate(
   };
 }
 
+/** A `validation_rules_assignment` as the validation-rules module serializes it (§4.3). */
+export interface SerializedAssignment {
+  id: string;
+  rule_id: string;
+  related_object_id: string;
+  related_object_type: string;
+  created_at: string | null;
+  object: 'validation_rules_assignment';
+}
+
 const listUrl = (code: string, what: string) =>
   `/v1/vouchers/${encodeURIComponent(code)}/${what}?page=1&limit=10`;
 
 /** The contract's voucher object (§4.3). Assets are omitted (no image service). */
-export function serializeVoucher(v: VoucherEntity, campaignName: string | null) {
+export function serializeVoucher(
+  v: VoucherEntity,
+  campaignName: string | null,
+  assignments: SerializedAssignment[] = [],
+) {
   const gift =
     v.type === 'GIFT_VOUCHER'
       ? {
@@ -289,13 +304,8 @@ export function serializeVoucher(v: VoucherEntity, campaignName: string | null) 
     validation_rules_assignments: {
       object: 'list',
       data_ref: 'data',
-      data: (v.validationRules ?? []).map((ruleId) => ({
-        rule_id: ruleId,
-        related_object_id: v.id,
-        related_object_type: 'voucher',
-        object: 'validation_rules_assignment',
-      })),
-      total: (v.validationRules ?? []).length,
+      data: assignments,
+      total: assignments.length,
     },
     created_at: isoOrNull(v.createdAt),
     updated_at: isoOrNull(v.updatedAt),
@@ -304,7 +314,7 @@ export function serializeVoucher(v: VoucherEntity, campaignName: string | null) 
 }
 
 /** The contract's campaign object (§5.3). */
-export function serializeCampaign(c: CampaignEntity) {
+export function serializeCampaign(c: CampaignEntity, assignments: SerializedAssignment[] = []) {
   return {
     id: c.id,
     name: c.name,
@@ -350,13 +360,8 @@ export function serializeCampaign(c: CampaignEntity) {
     validation_rules_assignments: {
       object: 'list',
       data_ref: 'data',
-      data: (c.validationRules ?? []).map((ruleId) => ({
-        rule_id: ruleId,
-        related_object_id: c.id,
-        related_object_type: 'campaign',
-        object: 'validation_rules_assignment',
-      })),
-      total: (c.validationRules ?? []).length,
+      data: assignments,
+      total: assignments.length,
     },
     object: 'campaign',
   };

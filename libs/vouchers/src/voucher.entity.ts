@@ -111,7 +111,7 @@ export class VoucherEntity {
   @Column({ name: 'is_referral_code', type: 'boolean', default: false })
   isReferralCode: boolean;
 
-  /** `val_` ids; the validation-rules module turns them into assignments. */
+  /** Legacy: always empty; assignments live in validation_rules_assignments (drop in a migration). */
   @Column({ name: 'validation_rules', type: 'jsonb', default: () => "'[]'" })
   validationRules: string[];
 

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import multipart from '@fastify/multipart';
 import { AsyncActionsModule } from '@app/async-actions';
 import { FastifySetup, registerFastifySetup } from '@app/core';
+import { CustomersModule } from '@app/customers';
+import { ValidationsModule } from '@app/validations';
 import { CampaignsRepository } from './campaigns.repository';
 import { CampaignsService } from './campaigns.service';
 import { CodeGenerationService } from './code-generation.service';
@@ -32,7 +34,7 @@ registerFastifySetup(importUploadsSetup);
 /** Vouchers, campaigns and code generation: services and repositories (no HTTP, no jobs). */
 @Module({
   // Async actions are global in the API; the worker process needs them imported.
-  imports: [AsyncActionsModule],
+  imports: [AsyncActionsModule, ValidationsModule, CustomersModule],
   providers: [
     VouchersRepository,
     CampaignsRepository,

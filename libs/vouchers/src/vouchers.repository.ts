@@ -214,24 +214,30 @@ export class VouchersRepository {
     return affectedRows(result);
   }
 
-  /** Permanently deletes up to `limit` of a campaign's vouchers (and their transactions). */
+  /**
+   * Permanently deletes up to `limit` of a campaign's vouchers (and their transactions);
+   * returns their ids (the caller removes what other modules keep about them).
+   */
   async hardDeleteCampaignBatch(
     projectId: string,
     campaignId: string,
     limit: number,
     em?: EntityManager,
-  ) {
-    const result = (await this.em(em).query(
+  ): Promise<string[]> {
+    const rows = (await this.em(em).query(
       `WITH doomed AS (
          SELECT id FROM vouchers WHERE project_id = $1 AND campaign_id = $2 LIMIT $3
        ), tx AS (
          DELETE FROM voucher_transactions t USING doomed d
          WHERE t.project_id = $1 AND t.voucher_id = d.id
+       ), gone AS (
+         DELETE FROM vouchers v USING doomed d WHERE v.project_id = $1 AND v.id = d.id
+         RETURNING v.id
        )
-       DELETE FROM vouchers v USING doomed d WHERE v.project_id = $1 AND v.id = d.id`,
+       SELECT id FROM gone`,
       [projectId, campaignId, limit],
-    )) as unknown;
-    return affectedRows(result);
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 
   /** Copies campaign-level settings onto the campaign's vouchers. */

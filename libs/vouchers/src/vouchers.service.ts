@@ -16,11 +16,14 @@ import {
   rootLogger,
   TransactionRunner,
 } from '@app/core';
-import { JobQueue } from '@app/queue';
+import { CustomersService } from '@app/customers';
+import { EventsService, EventType, JobQueue } from '@app/queue';
+import { ValidationRulesService } from '@app/validations';
 import type { CampaignEntity } from './campaign.entity';
 import { CampaignsRepository } from './campaigns.repository';
 import { normalizeCodeConfig } from './code-generation';
 import { CodeGenerationService } from './code-generation.service';
+import { ChangeOrigin, INTERNAL_ORIGIN } from './voucher-events';
 import { parseVoucherFilters } from './voucher-filters';
 import { csvRecordToVoucher } from './voucher-import';
 import {
@@ -66,10 +69,18 @@ export class VouchersService {
     private readonly tx: TransactionRunner,
     private readonly asyncActions: AsyncActionsService,
     private readonly queue: JobQueue,
+    private readonly rules: ValidationRulesService,
+    private readonly events: EventsService,
+    private readonly customers: CustomersService,
   ) {}
 
   /** POST /v1/vouchers/{code} (pathCode) or POST /v1/vouchers (code from the body or generated). */
-  async create(projectId: string, pathCode: string | undefined, dto: CreateVoucherDto) {
+  async create(
+    projectId: string,
+    pathCode: string | undefined,
+    dto: CreateVoucherDto,
+    origin: ChangeOrigin = INTERNAL_ORIGIN,
+  ) {
     const code = pathCode !== undefined ? checkCode(pathCode) : dto.code;
     const campaignKey = dto.campaign_id ?? dto.campaign;
     const campaign = campaignKey ? await this.findCampaign(projectId, campaignKey) : null;
@@ -78,9 +89,17 @@ export class VouchersService {
     const insert = (id: string, c: string) =>
       this.tx.run(async (em) => {
         const inserted = await this.repository.insertMany(projectId, [{ ...row, id, code: c }], em);
-        if (inserted.length && campaign)
-          await this.campaigns.addVouchersCount(projectId, campaign.id, 1, em);
-        return inserted.length > 0;
+        if (!inserted.length) return false;
+        if (campaign) await this.campaigns.addVouchersCount(projectId, campaign.id, 1, em);
+        if (dto.validation_rules?.length)
+          await this.rules.setAssignmentsFor(
+            projectId,
+            { type: 'voucher', id },
+            dto.validation_rules,
+            em,
+          );
+        await this.recordChange(projectId, 'voucher.created', id, origin, em);
+        return true;
       });
     if (code !== undefined) {
       if (!(await insert(newId('voucher'), code))) throw VoucherErrors.duplicateVoucher(code);
@@ -96,7 +115,12 @@ export class VouchersService {
     return this.serialize(projectId, voucher);
   }
 
-  async update(projectId: string, codeOrId: string, dto: UpdateVoucherDto) {
+  async update(
+    projectId: string,
+    codeOrId: string,
+    dto: UpdateVoucherDto,
+    origin: ChangeOrigin = INTERNAL_ORIGIN,
+  ) {
     const changed = await this.tx.run(async (em) => {
       const v = await this.findLive(projectId, codeOrId, em, true);
       if (dto.type && dto.type !== v.type)
@@ -132,7 +156,6 @@ export class VouchersService {
         ['active', 'active'],
         ['additional_info', 'additional_info'],
         ['holder_id', 'holder_id'],
-        ['validation_rules', 'validation_rules'],
         ['is_referral_code', 'is_referral_code'],
       ];
       for (const [field, column] of copy)
@@ -153,29 +176,95 @@ export class VouchersService {
           throw VoucherErrors.quantityBelowRedeemed();
         throw error;
       }
+      if (dto.validation_rules !== undefined)
+        await this.rules.setAssignmentsFor(
+          projectId,
+          { type: 'voucher', id: v.id },
+          dto.validation_rules,
+          em,
+        );
+      await this.recordChange(projectId, 'voucher.updated', v.id, origin, em);
       return v.id;
     });
     return this.get(projectId, changed);
   }
 
   /** Soft delete into the bin by default; `force` removes the row and frees the code. */
-  async delete(projectId: string, codeOrId: string, force: boolean): Promise<void> {
+  async delete(
+    projectId: string,
+    codeOrId: string,
+    force: boolean,
+    origin: ChangeOrigin = INTERNAL_ORIGIN,
+  ): Promise<void> {
     await this.tx.run(async (em) => {
       const v = force
         ? await this.repository.findAny(projectId, codeOrId, em)
         : await this.repository.findLive(projectId, codeOrId, em);
       if (!v) throw VoucherErrors.voucherNotFound(codeOrId);
-      if (force) await this.repository.hardDelete(projectId, v.id, em);
-      else await this.repository.softDelete(projectId, v.id, em);
+      // Serialized before the row (and its assignments) go.
+      await this.record(projectId, 'voucher.deleted', v.id, origin, em, {
+        voucher: await this.serialize(projectId, v, em),
+      });
+      if (force) {
+        await this.repository.hardDelete(projectId, v.id, em);
+        await this.rules.deleteAssignmentsOfObjects(projectId, 'voucher', [v.id], em);
+      } else await this.repository.softDelete(projectId, v.id, em);
       if (v.campaignId && !v.deletedAt)
         await this.campaigns.addVouchersCount(projectId, v.campaignId, -1, em);
     });
   }
 
-  async setActive(projectId: string, codeOrId: string, active: boolean) {
-    const v = await this.findLive(projectId, codeOrId);
-    await this.repository.update(projectId, v.id, { active });
-    return this.get(projectId, v.id);
+  async setActive(
+    projectId: string,
+    codeOrId: string,
+    active: boolean,
+    origin: ChangeOrigin = INTERNAL_ORIGIN,
+  ) {
+    return this.tx.run(async (em) => {
+      const v = await this.findLive(projectId, codeOrId, em, true);
+      await this.repository.update(projectId, v.id, { active }, em);
+      const type = active ? 'voucher.enabled' : 'voucher.disabled';
+      return this.recordChange(projectId, type, v.id, origin, em);
+    });
+  }
+
+  /**
+   * Records a voucher event whose data is the voucher as the API serializes it now, inside the
+   * caller's transaction; returns that serialization. Also used by campaigns (vouchers added
+   * one at a time).
+   */
+  async recordChange(
+    projectId: string,
+    type: EventType,
+    voucherId: string,
+    origin: ChangeOrigin,
+    em: EntityManager,
+  ) {
+    const voucher = await this.serialize(
+      projectId,
+      await this.findLive(projectId, voucherId, em),
+      em,
+    );
+    await this.record(projectId, type, voucherId, origin, em, { voucher });
+    return voucher;
+  }
+
+  private async record(
+    projectId: string,
+    type: EventType,
+    voucherId: string,
+    origin: ChangeOrigin,
+    em: EntityManager,
+    data: Record<string, unknown>,
+  ) {
+    await this.events.record(em, {
+      projectId,
+      type,
+      entityId: voucherId,
+      data,
+      source: origin.source,
+      groupId: origin.requestId,
+    });
   }
 
   async list(projectId: string, query: ListVouchersQueryDto) {
@@ -192,12 +281,18 @@ export class VouchersService {
         return listEnvelope('vouchers', [], 0);
       campaignId = campaign.id;
     }
+    let holderIds: string[] | undefined;
+    if (query.customer !== undefined) {
+      // A `cust_` id or a source_id; the raw value also matches holders whose customer is gone.
+      const customerId = await this.customers.idOf(projectId, query.customer);
+      holderIds = [...new Set([query.customer, ...(customerId ? [customerId] : [])])];
+    }
     const { vouchers, total } = await this.repository.list(
       projectId,
       {
         campaignId,
         category: query.category,
-        holderIds: query.customer !== undefined ? [query.customer] : undefined,
+        holderIds,
         code: query.code,
         ids: query.ids,
         createdAt: dateRange(query.created_at),
@@ -210,24 +305,37 @@ export class VouchersService {
     const names = await this.campaigns.namesByIds(projectId, [
       ...new Set(vouchers.map((v) => v.campaignId).filter((id): id is string => !!id)),
     ]);
+    const assignments = await this.rules.assignmentsOf(
+      projectId,
+      vouchers.map((v) => ({ type: 'voucher' as const, id: v.id })),
+    );
     return listEnvelope(
       'vouchers',
       vouchers.map((v) =>
-        serializeVoucher(v, v.campaignId ? (names.get(v.campaignId) ?? null) : null),
+        serializeVoucher(
+          v,
+          v.campaignId ? (names.get(v.campaignId) ?? null) : null,
+          assignments.get(v.id),
+        ),
       ),
       total,
     );
   }
 
   /** Adds (amount > 0) or removes (amount < 0) gift balance; every change is a transaction row. */
-  async changeBalance(projectId: string, codeOrId: string, dto: BalanceDto) {
+  async changeBalance(
+    projectId: string,
+    codeOrId: string,
+    dto: BalanceDto,
+    origin: ChangeOrigin = INTERNAL_ORIGIN,
+  ) {
     if (dto.amount === 0) throw Errors.invalidPayload('Property .amount must not be 0');
     return this.tx.run(async (em) => {
       const v = await this.findLive(projectId, codeOrId, em);
       if (v.type !== 'GIFT_VOUCHER') throw VoucherErrors.notAGiftVoucher(v.code);
       const change = await this.repository.changeGiftBalance(projectId, v.id, dto.amount, em);
       if (!change) throw VoucherErrors.insufficientBalance(v.code, v.giftBalance ?? 0, dto.amount);
-      await this.repository.insertTransaction(
+      const transaction = await this.repository.insertTransaction(
         {
           id: newId('transaction'),
           projectId,
@@ -244,7 +352,13 @@ export class VouchersService {
         },
         em,
       );
-      return serializeBalance(dto.amount, change.total, change.balance, v.id);
+      const balance = serializeBalance(dto.amount, change.total, change.balance, v.id);
+      const voucher = await this.serialize(projectId, await this.findLive(projectId, v.id, em), em);
+      const data = { voucher, balance, transaction: serializeTransaction(transaction) };
+      if (dto.amount > 0)
+        await this.record(projectId, 'voucher.gift.balance_added', v.id, origin, em, data);
+      await this.record(projectId, 'voucher.gift.transaction.created', v.id, origin, em, data);
+      return balance;
     });
   }
 
@@ -352,12 +466,26 @@ export class VouchersService {
       if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
     };
     for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
-      const batch: { index: number; row: VoucherInsertRow }[] = [];
+      const built: { index: number; row: VoucherInsertRow; ruleIds: string[] }[] = [];
       rows.slice(start, start + IMPORT_BATCH).forEach((raw, offset) => {
         const index = start + offset;
-        const built = this.buildImportRow(raw, campaign);
-        if (typeof built === 'string') report({ row: index, code: codeOf(raw), reason: built });
-        else batch.push({ index, row: built });
+        const result = this.buildImportRow(raw, campaign);
+        if (typeof result === 'string') report({ row: index, code: codeOf(raw), reason: result });
+        else built.push({ index, ...result });
+      });
+      const known = await this.rules.existingRuleIds(
+        projectId,
+        built.flatMap((b) => b.ruleIds),
+      );
+      const batch = built.filter((b) => {
+        const unknown = b.ruleIds.filter((id) => !known.has(id));
+        if (unknown.length)
+          report({
+            row: b.index,
+            code: b.row.code,
+            reason: `Validation rule(s) ${unknown.join(', ')} not found`,
+          });
+        return unknown.length === 0;
       });
       const inserted = await this.tx.run(async (em) => {
         const codes = await this.repository.insertMany(
@@ -367,6 +495,15 @@ export class VouchersService {
         );
         if (campaign)
           await this.campaigns.addVouchersCount(projectId, campaign.id, codes.length, em);
+        const fresh = new Set(codes);
+        for (const b of batch)
+          if (b.ruleIds.length && fresh.has(b.row.code))
+            await this.rules.setAssignmentsFor(
+              projectId,
+              { type: 'voucher', id: b.row.id },
+              b.ruleIds,
+              em,
+            );
         return codes;
       });
       const fresh = new Set(inserted);
@@ -395,7 +532,10 @@ export class VouchersService {
     await this.asyncActions.succeed(projectId, asyncActionId, result);
   }
 
-  private buildImportRow(raw: unknown, campaign: CampaignEntity | null): VoucherInsertRow | string {
+  private buildImportRow(
+    raw: unknown,
+    campaign: CampaignEntity | null,
+  ): { row: VoucherInsertRow; ruleIds: string[] } | string {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       return 'Row must be an object';
     const dto = plainToInstance(ImportVoucherDto, raw);
@@ -405,7 +545,10 @@ export class VouchersService {
     });
     if (problems.length) return describeValidationErrors(problems).join('; ');
     try {
-      return { ...buildVoucherTemplateRow(dto, campaign), id: newId('voucher'), code: dto.code };
+      return {
+        row: { ...buildVoucherTemplateRow(dto, campaign), id: newId('voucher'), code: dto.code },
+        ruleIds: [...new Set(dto.validation_rules ?? [])],
+      };
     } catch (error) {
       if (error instanceof Error && 'key' in error)
         return `${(error as { details?: string }).details ?? error.message}`;
@@ -425,11 +568,20 @@ export class VouchersService {
     return v;
   }
 
-  private async serialize(projectId: string, v: VoucherEntity) {
+  private async serialize(projectId: string, v: VoucherEntity, em?: EntityManager) {
     const names = v.campaignId
-      ? await this.campaigns.namesByIds(projectId, [v.campaignId])
+      ? await this.campaigns.namesByIds(projectId, [v.campaignId], em)
       : new Map<string, string>();
-    return serializeVoucher(v, v.campaignId ? (names.get(v.campaignId) ?? null) : null);
+    const assignments = await this.rules.assignmentsOf(
+      projectId,
+      [{ type: 'voucher', id: v.id }],
+      em,
+    );
+    return serializeVoucher(
+      v,
+      v.campaignId ? (names.get(v.campaignId) ?? null) : null,
+      assignments.get(v.id),
+    );
   }
 }
 

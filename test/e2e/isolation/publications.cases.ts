@@ -62,6 +62,21 @@ export const cases: IsolationCase[] = [
     dataRef: 'publications',
   },
   {
+    // B names a code A published: it is not B's voucher, so 404 and no A publication leaks.
+    route: 'GET /v1/vouchers/:code/publications',
+    arrange: async (t, a) => {
+      const campaign = await campaignOf(t, a);
+      const res = await request(t.app.getHttpServer())
+        .post('/v1/publications')
+        .set(a.headers)
+        .send({ campaign, customer: { source_id: 'iso-voucher-pubs' } });
+      if (res.status !== 200) throw new Error(`publication failed: ${res.status}`);
+      const code = (res.body as { voucher: { code: string } }).voucher.code;
+      return { path: `/v1/vouchers/${encodeURIComponent(code)}/publications` };
+    },
+    expectForOther: 404,
+  },
+  {
     route: 'POST /client/v1/publish',
     arrange: async (t, a) => ({
       path: `/client/v1/publish?campaign=${await campaignOf(t, a)}`,

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { JobQueue } from '@app/queue';
 import {
   CampaignsRepository,
@@ -74,5 +75,22 @@ describe('code generation (integration, real Postgres)', () => {
     const failed = await campaigns.get(a.projectId, 'exhausted');
     expect(failed).toMatchObject({ vouchers_generation_status: 'FAILED', vouchers_count: 8 });
     expect(failed.vouchers_generation_failure).toContain('exhausted');
+    // One summary event, recorded by the job (INTERNAL) with the FAILED status it committed.
+    const events = (await t.app
+      .get(DataSource)
+      .query(
+        `SELECT type, source, payload FROM events WHERE project_id = $1 AND entity_id = $2 AND type LIKE 'campaign.vouchers.%'`,
+        [a.projectId, campaign.id],
+      )) as { type: string; source: { channel: string }; payload: Record<string, unknown> }[];
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'campaign.vouchers.generation.failed',
+      source: { channel: 'INTERNAL' },
+      payload: {
+        async_action_id: aa.id,
+        campaign: { id: campaign.id, vouchers_generation_status: 'FAILED' },
+      },
+    });
+    expect(String(events[0].payload.reason)).toContain('exhausted');
   });
 });

@@ -18,13 +18,14 @@ import {
   AddCampaignVoucherDto,
   AddVouchersQueryDto,
   CampaignsService,
+  ChangeOrigin,
   CreateCampaignDto,
   DeleteQueryDto,
   ListCampaignsQueryDto,
   UpdateCampaignDto,
 } from '@app/vouchers';
 import { csvFileOf } from './csv-upload';
-import { RequestId } from './request-id.decorator';
+import { Origin, RequestId } from './request-id.decorator';
 
 @ApiTags('campaigns')
 @Controller('v1/campaigns')
@@ -36,8 +37,9 @@ export class CampaignsController {
     @ProjectId() projectId: string,
     @Body() body: CreateCampaignDto,
     @RequestId() requestId: string,
+    @Origin() origin: ChangeOrigin,
   ) {
-    return this.campaigns.create(projectId, body, requestId);
+    return this.campaigns.create(projectId, body, requestId, origin);
   }
 
   @Get()
@@ -55,8 +57,9 @@ export class CampaignsController {
     @ProjectId() projectId: string,
     @Param('campaignId') id: string,
     @Body() body: UpdateCampaignDto,
+    @Origin() origin: ChangeOrigin,
   ) {
-    return this.campaigns.update(projectId, id, body);
+    return this.campaigns.update(projectId, id, body, origin);
   }
 
   @Delete(':campaignId')
@@ -66,18 +69,27 @@ export class CampaignsController {
     @Param('campaignId') id: string,
     @Query() query: DeleteQueryDto,
     @RequestId() requestId: string,
+    @Origin() origin: ChangeOrigin,
   ) {
-    return this.campaigns.delete(projectId, id, query.force ?? false, requestId);
+    return this.campaigns.delete(projectId, id, query.force ?? false, requestId, origin);
   }
 
   @Post(':campaignId/enable')
-  enable(@ProjectId() projectId: string, @Param('campaignId') id: string) {
-    return this.campaigns.setActive(projectId, id, true);
+  enable(
+    @ProjectId() projectId: string,
+    @Param('campaignId') id: string,
+    @Origin() origin: ChangeOrigin,
+  ) {
+    return this.campaigns.setActive(projectId, id, true, origin);
   }
 
   @Post(':campaignId/disable')
-  disable(@ProjectId() projectId: string, @Param('campaignId') id: string) {
-    return this.campaigns.setActive(projectId, id, false);
+  disable(
+    @ProjectId() projectId: string,
+    @Param('campaignId') id: string,
+    @Origin() origin: ChangeOrigin,
+  ) {
+    return this.campaigns.setActive(projectId, id, false, origin);
   }
 
   /** N = 1 answers 200 with the voucher; N > 1 answers 202 with an async action. */
@@ -88,11 +100,12 @@ export class CampaignsController {
     @Query() query: AddVouchersQueryDto,
     @Body() body: AddCampaignVoucherDto,
     @RequestId() requestId: string,
+    @Origin() origin: ChangeOrigin,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const count = query.vouchers_count ?? 1;
     if (count > 1) reply.status(202);
-    return this.campaigns.addVouchers(projectId, id, count, body ?? {}, requestId);
+    return this.campaigns.addVouchers(projectId, id, count, body ?? {}, requestId, origin);
   }
 
   @Post(':campaignId/vouchers/:code')
@@ -101,8 +114,9 @@ export class CampaignsController {
     @Param('campaignId') id: string,
     @Param('code') code: string,
     @Body() body: AddCampaignVoucherDto,
+    @Origin() origin: ChangeOrigin,
   ) {
-    return this.campaigns.addCertainVoucher(projectId, id, code, body ?? {});
+    return this.campaigns.addCertainVoucher(projectId, id, code, body ?? {}, origin);
   }
 
   @Post(':campaignId/import')

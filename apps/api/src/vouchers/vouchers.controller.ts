@@ -15,6 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import { ProjectId } from '@app/tenancy';
 import {
   BalanceDto,
+  ChangeOrigin,
   CreateVoucherDto,
   DeleteQueryDto,
   ListTransactionsQueryDto,
@@ -23,7 +24,7 @@ import {
   VouchersService,
 } from '@app/vouchers';
 import { csvFileOf } from './csv-upload';
-import { RequestId } from './request-id.decorator';
+import { Origin, RequestId } from './request-id.decorator';
 
 @ApiTags('vouchers')
 @Controller('v1/vouchers')
@@ -32,8 +33,12 @@ export class VouchersController {
 
   /** Also serves `POST /v1/vouchers/` (the SDK's path for a generated code). */
   @Post()
-  createGenerated(@ProjectId() projectId: string, @Body() body: CreateVoucherDto) {
-    return this.vouchers.create(projectId, undefined, body);
+  createGenerated(
+    @ProjectId() projectId: string,
+    @Body() body: CreateVoucherDto,
+    @Origin() origin: ChangeOrigin,
+  ) {
+    return this.vouchers.create(projectId, undefined, body, origin);
   }
 
   @Post('import')
@@ -62,8 +67,9 @@ export class VouchersController {
     @ProjectId() projectId: string,
     @Param('code') code: string,
     @Body() body: CreateVoucherDto,
+    @Origin() origin: ChangeOrigin,
   ) {
-    return this.vouchers.create(projectId, code, body);
+    return this.vouchers.create(projectId, code, body, origin);
   }
 
   @Get(':code')
@@ -76,8 +82,9 @@ export class VouchersController {
     @ProjectId() projectId: string,
     @Param('code') code: string,
     @Body() body: UpdateVoucherDto,
+    @Origin() origin: ChangeOrigin,
   ) {
-    return this.vouchers.update(projectId, code, body);
+    return this.vouchers.update(projectId, code, body, origin);
   }
 
   @Delete(':code')
@@ -86,23 +93,37 @@ export class VouchersController {
     @ProjectId() projectId: string,
     @Param('code') code: string,
     @Query() query: DeleteQueryDto,
+    @Origin() origin: ChangeOrigin,
   ) {
-    await this.vouchers.delete(projectId, code, query.force ?? false);
+    await this.vouchers.delete(projectId, code, query.force ?? false, origin);
   }
 
   @Post(':code/enable')
-  enable(@ProjectId() projectId: string, @Param('code') code: string) {
-    return this.vouchers.setActive(projectId, code, true);
+  enable(
+    @ProjectId() projectId: string,
+    @Param('code') code: string,
+    @Origin() origin: ChangeOrigin,
+  ) {
+    return this.vouchers.setActive(projectId, code, true, origin);
   }
 
   @Post(':code/disable')
-  disable(@ProjectId() projectId: string, @Param('code') code: string) {
-    return this.vouchers.setActive(projectId, code, false);
+  disable(
+    @ProjectId() projectId: string,
+    @Param('code') code: string,
+    @Origin() origin: ChangeOrigin,
+  ) {
+    return this.vouchers.setActive(projectId, code, false, origin);
   }
 
   @Post(':code/balance')
-  balance(@ProjectId() projectId: string, @Param('code') code: string, @Body() body: BalanceDto) {
-    return this.vouchers.changeBalance(projectId, code, body);
+  balance(
+    @ProjectId() projectId: string,
+    @Param('code') code: string,
+    @Body() body: BalanceDto,
+    @Origin() origin: ChangeOrigin,
+  ) {
+    return this.vouchers.changeBalance(projectId, code, body, origin);
   }
 
   @Get(':code/transactions')
