@@ -83,9 +83,9 @@ export class BullMqJobQueue
   }
 
   private jobOptions(name: JobName, options: JobOptions = {}) {
-    if (options.jobId?.includes(':')) throw new Error(`Job id of ${name} must not contain ':'`);
     return {
-      jobId: options.jobId,
+      // BullMQ reserves ':' in custom job ids (its key separator); the mapping stays deterministic.
+      jobId: options.jobId?.replace(/:/g, '.'),
       delay: options.delayMs,
       attempts: options.attempts ?? this.config.env.QUEUE_JOB_ATTEMPTS,
     };

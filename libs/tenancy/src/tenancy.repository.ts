@@ -70,7 +70,8 @@ export class TenancyRepository {
       .getRepository(ProjectEntity)
       .findAndCount({
         where: { deletedAt: IsNull() },
-        order: { createdAt: 'ASC', id: 'ASC' },
+        // The contract's lists are newest first.
+        order: { createdAt: 'DESC', id: 'DESC' },
         skip: page.offset,
         take: page.limit,
       });
