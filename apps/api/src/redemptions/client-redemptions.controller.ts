@@ -45,8 +45,9 @@ export class ClientRedemptionsController {
     @Auth() auth: AuthContext,
     @Query() query: ClientRedeemQueryDto,
     @Body() body: VoucherRequestDto,
+    @RequestId() requestId: string,
   ) {
-    return this.redemptions.redeemVoucher(auth, query.code, body);
+    return this.redemptions.redeemVoucher(auth, query.code, body, undefined, requestId);
   }
 
   @Post('redemptions')

@@ -24,8 +24,9 @@ export class RedemptionsController {
     @Param('code') code: string,
     @Body() body: VoucherRequestDto,
     @Query() query: RollbackQueryDto,
+    @RequestId() requestId: string,
   ) {
-    return this.redemptions.redeemVoucher(auth, code, body, query.tracking_id);
+    return this.redemptions.redeemVoucher(auth, code, body, query.tracking_id, requestId);
   }
 
   @Get('vouchers/:code/redemption')
@@ -74,8 +75,9 @@ export class RedemptionsController {
     @Param('id') id: string,
     @Query() query: RollbackQueryDto,
     @Body() body: RollbackBodyDto,
+    @RequestId() requestId: string,
   ) {
-    return this.redemptions.rollback(auth, id, query, body ?? {});
+    return this.redemptions.rollback(auth, id, query, body ?? {}, requestId);
   }
 
   @Post('redemptions/:id/rollbacks')
@@ -85,7 +87,8 @@ export class RedemptionsController {
     @Param('id') id: string,
     @Query() query: RollbackQueryDto,
     @Body() body: RollbackBodyDto,
+    @RequestId() requestId: string,
   ) {
-    return this.redemptions.rollbackStackable(auth, id, query, body ?? {});
+    return this.redemptions.rollbackStackable(auth, id, query, body ?? {}, requestId);
   }
 }
