@@ -19,6 +19,7 @@ import { CalculationResult } from '@app/validations';
 import { serializeVoucher, VoucherEntity, VouchersRepository } from '@app/vouchers';
 import { asRedemptionFailure, CheckFailure, failure, trackingIdOf } from './redeemable-checks';
 import { RedeemableEvaluator, VoucherDefinition } from './redeemable-evaluator';
+import { CodeLookup } from './code-lookup';
 import { redemptionEventData, rollbackEventData } from './redemption-events';
 import { RedemptionEntity, RedemptionKind } from './redemption.entity';
 import { serializeRedemption } from './redemption.mapping';
@@ -96,6 +97,7 @@ export class RedemptionsService {
     private readonly orders: OrdersService,
     private readonly events: EventsService,
     private readonly audit: AuditService,
+    private readonly codes: CodeLookup,
   ) {}
 
   /** POST /v1/vouchers/:code/redemption (and /client/v1/redeem?code=). */
@@ -105,6 +107,7 @@ export class RedemptionsService {
     dto: VoucherRequestDto,
     trackingId: string | undefined,
     requestId: string | null,
+    ip: string,
   ) {
     const input: RedeemableDto = { object: 'voucher', id: code, gift: dto.gift };
     const rows = await this.execute(
@@ -115,15 +118,30 @@ export class RedemptionsService {
       1,
       'single',
       requestId,
+      ip,
     );
     return serializeRedemption(rows.redemptions[0]);
   }
 
   /** POST /v1/redemptions (and /client/v1/redemptions). */
-  async redeemStackable(auth: AuthContext, dto: StackableRequestDto, requestId: string) {
+  async redeemStackable(
+    auth: AuthContext,
+    dto: StackableRequestDto,
+    requestId: string,
+    ip: string,
+  ) {
     assertNoDuplicates(dto.redeemables);
     const { mode, limit } = stackingOf(dto);
-    const result = await this.execute(auth, dto.redeemables, dto, mode, limit, 'stack', requestId);
+    const result = await this.execute(
+      auth,
+      dto.redeemables,
+      dto,
+      mode,
+      limit,
+      'stack',
+      requestId,
+      ip,
+    );
     const parent = result.parent as RedemptionEntity;
     const listed = result.plan
       .filter((i) => i.decision.status !== 'APPLICABLE')
@@ -145,6 +163,7 @@ export class RedemptionsService {
     limit: number,
     shape: 'single' | 'stack',
     requestId: string | null,
+    ip: string,
   ): Promise<{
     redemptions: RedemptionEntity[];
     parent?: RedemptionEntity;
@@ -158,7 +177,9 @@ export class RedemptionsService {
     const found = await this.validations.withExpiredHoldsReleased(
       projectId,
       keys,
-      await this.repository.findVouchers(projectId, keys),
+      await this.codes.find(projectId, ip, keys, () =>
+        this.repository.findVouchers(projectId, keys),
+      ),
     );
     if (shape === 'single' && found.size === 0) throw RedemptionErrors.voucherNotFound(keys[0]);
     const definitions = new Map<string, VoucherDefinition>();

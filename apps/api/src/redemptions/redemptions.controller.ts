@@ -11,6 +11,7 @@ import {
 } from '@app/redemptions';
 import { Auth, AuthContext, ProjectId } from '@app/tenancy';
 import { RequestId } from '../vouchers/request-id.decorator';
+import { ClientIp } from './client-ip.decorator';
 
 @ApiTags('redemptions')
 @Controller('v1')
@@ -25,8 +26,9 @@ export class RedemptionsController {
     @Body() body: VoucherRequestDto,
     @Query() query: RollbackQueryDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.redemptions.redeemVoucher(auth, code, body, query.tracking_id, requestId);
+    return this.redemptions.redeemVoucher(auth, code, body, query.tracking_id, requestId, ip);
   }
 
   @Get('vouchers/:code/redemption')
@@ -54,8 +56,9 @@ export class RedemptionsController {
     @Auth() auth: AuthContext,
     @Body() body: StackableRequestDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.redemptions.redeemStackable(auth, body, requestId);
+    return this.redemptions.redeemStackable(auth, body, requestId, ip);
   }
 
   @Get('redemptions')
