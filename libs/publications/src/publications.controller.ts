@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '@app/idempotency';
 import { Auth, AuthContext, ProjectId } from '@app/tenancy';
 import {
   ClientPublishBodyDto,
@@ -16,6 +17,7 @@ export class PublicationsController {
   constructor(private readonly publications: PublicationsService) {}
 
   @Post()
+  @Idempotent()
   create(
     @Auth() auth: AuthContext,
     @Body() body: PublishRequestDto,
@@ -41,6 +43,7 @@ export class ClientPublicationsController {
   constructor(private readonly publications: PublicationsService) {}
 
   @Post('publish')
+  @Idempotent()
   publish(
     @Auth() auth: AuthContext,
     @Query() query: ClientPublishQueryDto,
