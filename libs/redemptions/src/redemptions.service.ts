@@ -353,6 +353,8 @@ export class RedemptionsService {
             date,
             related_object_type: 'redemption',
             related_object_id: parentId,
+            // As the order-map processor writes it (docs/side-effects.md): one entry shape.
+            related_object_parent_id: null,
             stacked: ordered.map((t) => childIds.get(t)),
           },
         }
