@@ -75,7 +75,7 @@ export class ExportsService {
     await this.queue.enqueue(
       'exports.run',
       { projectId, exportId: created.id },
-      { jobId: `exports.run:${created.id}` },
+      { jobId: `exports.run-${created.id}` },
     );
     return this.view(created);
   }
