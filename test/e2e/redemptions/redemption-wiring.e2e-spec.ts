@@ -127,7 +127,7 @@ describe('redemptions → outbox events, side effects and the audit ledger (e2e)
       'redemption.rollback.succeeded': 4,
       'redemption.rollback.failed': 1,
     };
-    await waitFor(async () => receiver.received.length >= 12, 30_000);
+    await waitFor(() => receiver.received.length >= 12, '12 webhook deliveries', 30_000);
     await sleep(300);
     const counts: Record<string, number> = {};
     for (const r of receiver.received) counts[r.json.type] = (counts[r.json.type] ?? 0) + 1;
