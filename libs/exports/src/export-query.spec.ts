@@ -47,6 +47,25 @@ describe('batchQuery', () => {
     expect(q.params).toEqual(['tier', 'proj_1', 500]);
   });
 
+  it('orders, snapshots and continues redemptions by their date column', () => {
+    const q = batchQuery(
+      EXPORTABLE.redemption,
+      { ...input, fields: ['id', 'date'], createdUpTo: new Date('2026-01-01T00:00:00Z') },
+      { createdAt: '2026-01-01 00:00:00+00', id: 'r_1' },
+      10,
+    );
+    expect(q.sql).toContain('t.date <= $2::timestamptz');
+    expect(q.sql).toContain('(t.date, t.id) > ($3::timestamptz, $4)');
+    expect(q.sql).toMatch(/t\.date::text AS "cursor_created_at"/);
+    expect(q.sql).toMatch(/ORDER BY t\.date ASC, t\.id ASC/);
+    expect(q.sql).not.toContain('created_at <=');
+  });
+
+  it('every registered type offers its default fields', () => {
+    for (const type of Object.values(EXPORTABLE))
+      expect(exportFields(type, undefined)).toEqual(type.defaultFields);
+  });
+
   it('continues after the cursor in the order asked for', () => {
     const asc = batchQuery(
       voucher,

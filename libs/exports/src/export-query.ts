@@ -219,11 +219,15 @@ export interface ExportQueryInput {
   createdUpTo: Date | null;
 }
 
+const createdColumn = (type: ExportableType) => type.createdAt ?? 't.created_at';
+
 function whereSql(type: ExportableType, input: ExportQueryInput, params: Params): string {
   const where = [`t.project_id = ${params.add(input.projectId)}`];
   if (type.where) where.push(type.where);
   if (input.createdUpTo)
-    where.push(`t.created_at <= ${params.add(input.createdUpTo.toISOString())}::timestamptz`);
+    where.push(
+      `${createdColumn(type)} <= ${params.add(input.createdUpTo.toISOString())}::timestamptz`,
+    );
   const filters = filtersSql(type, input.filters, params);
   if (filters) where.push(filters);
   return where.join(' AND ');
@@ -248,15 +252,16 @@ export function batchQuery(
     return `${sql} AS "f${i}"`;
   });
   let where = whereSql(type, input, params);
+  const created = createdColumn(type);
   const descending = input.order === '-created_at';
   if (after) {
-    where += ` AND (t.created_at, t.id) ${descending ? '<' : '>'} (${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)})`;
+    where += ` AND (${created}, t.id) ${descending ? '<' : '>'} (${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)})`;
   }
   const direction = descending ? 'DESC' : 'ASC';
   return {
-    sql: `SELECT ${select.join(', ')}, t.created_at::text AS "cursor_created_at", t.id AS "cursor_id"
+    sql: `SELECT ${select.join(', ')}, ${created}::text AS "cursor_created_at", t.id AS "cursor_id"
           FROM ${type.table} t WHERE ${where}
-          ORDER BY t.created_at ${direction}, t.id ${direction} LIMIT ${params.add(limit)}`,
+          ORDER BY ${created} ${direction}, t.id ${direction} LIMIT ${params.add(limit)}`,
     params: params.values,
   };
 }

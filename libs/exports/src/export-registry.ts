@@ -10,6 +10,11 @@ export interface ExportColumn {
 /** One exportable object: where its rows live and which fields and filters it offers. */
 export interface ExportableType {
   table: string;
+  /**
+   * The creation instant (SQL over `t`, non-null, indexed with project_id and id) that orders
+   * and snapshots the export; `t.created_at` when absent.
+   */
+  createdAt?: string;
   /** Extra condition every exported row meets (e.g. not in the bin). */
   where?: string;
   /** The table has a jsonb `metadata` column: `metadata.<key>` works as a field and a filter. */
@@ -136,14 +141,94 @@ const ORDER: ExportableType = {
 };
 
 /**
- * Every exportable object. Adding one (redemption, publication) is one entry here: its table
- * needs `id`, `project_id` and a non-null `created_at`, with an index on
- * (project_id, created_at, id) for the keyset batches.
+ * Redemptions, their failures and rollbacks (one table; `object` tells them apart), ordered by
+ * `date` (ix_redemptions_project_date).
+ */
+const REDEMPTION: ExportableType = {
+  table: 'redemptions',
+  createdAt: 't.date',
+  metadata: true,
+  columns: {
+    id: text('t.id'),
+    object: text(
+      `CASE WHEN t.kind IN ('rollback', 'parent_rollback') THEN 'redemption_rollback' ELSE 'redemption' END`,
+    ),
+    date: date('t.date'),
+    voucher_code: text('t.voucher_code'),
+    voucher_id: text('t.voucher_id'),
+    campaign_id: text('t.campaign_id'),
+    customer_id: text('t.customer_id'),
+    order_id: text('t.order_id'),
+    parent_redemption_id: text(`CASE WHEN t.kind = 'child' THEN t.parent_id END`),
+    redemption: text('t.redemption_id'),
+    tracking_id: text('t.tracking_id'),
+    amount: num('t.amount'),
+    result: text('t.result'),
+    status: text('t.status'),
+    failure_code: text('t.failure_code'),
+    failure_message: text('t.failure_message'),
+    reason: text('t.reason'),
+    channel_type: text('t.channel_type'),
+    metadata: json('t.metadata'),
+  },
+  defaultFields: [
+    'id',
+    'object',
+    'date',
+    'voucher_code',
+    'campaign_id',
+    'customer_id',
+    'parent_redemption_id',
+    'order_id',
+    'result',
+    'status',
+    'failure_code',
+    'tracking_id',
+    'metadata',
+  ],
+};
+
+const PUBLICATION: ExportableType = {
+  table: 'publications',
+  metadata: true,
+  columns: {
+    id: text('t.id'),
+    voucher_code: text('t.voucher_code'),
+    voucher_type: text('t.voucher_type'),
+    campaign_id: text('t.campaign_id'),
+    customer_id: text('t.customer_id'),
+    tracking_id: text('t.tracking_id'),
+    source_id: text('t.source_id'),
+    channel: text('t.channel'),
+    result: text('t.result'),
+    failure_code: text('t.failure_code'),
+    failure_message: text('t.failure_message'),
+    is_referral_code: bool('t.is_referral_code'),
+    metadata: json('t.metadata'),
+    created_at: date('t.created_at'),
+  },
+  defaultFields: [
+    'voucher_code',
+    'customer_id',
+    'created_at',
+    'channel',
+    'campaign_id',
+    'is_referral_code',
+    'metadata',
+  ],
+};
+
+/**
+ * Every exportable object. Adding one is one entry here: its table needs `id`, `project_id`
+ * and a non-null creation column (`created_at`, or `createdAt`), with an index on
+ * (project_id, <creation column>, id) for the keyset batches.
  */
 export const EXPORTABLE: Record<string, ExportableType> = {
   voucher: VOUCHER,
   customer: CUSTOMER,
   order: ORDER,
+  redemption: REDEMPTION,
+  publication: PUBLICATION,
 };
 
 export function exportableType(name: string): ExportableType | undefined {

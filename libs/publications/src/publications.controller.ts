@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ListQueryDto } from '@app/core';
+import { Idempotent } from '@app/idempotency';
 import { Auth, AuthContext, ProjectId } from '@app/tenancy';
 import {
   ClientPublishBodyDto,
@@ -17,6 +18,7 @@ export class PublicationsController {
   constructor(private readonly publications: PublicationsService) {}
 
   @Post()
+  @Idempotent()
   create(
     @Auth() auth: AuthContext,
     @Body() body: PublishRequestDto,
@@ -42,6 +44,7 @@ export class ClientPublicationsController {
   constructor(private readonly publications: PublicationsService) {}
 
   @Post('publish')
+  @Idempotent()
   publish(
     @Auth() auth: AuthContext,
     @Query() query: ClientPublishQueryDto,

@@ -10,13 +10,17 @@ import {
   SortOrder,
   TransactionRunner,
 } from '@app/core';
+import { AuditService } from '@app/audit';
 import { CustomerEntity, CustomersService } from '@app/customers';
 import { OrderEntity, OrdersService } from '@app/orders';
+import { EventOrigin, EventsService, eventSourceOf } from '@app/queue';
 import type { AuthContext } from '@app/tenancy';
 import { CalculationResult } from '@app/validations';
 import { serializeVoucher, VoucherEntity, VouchersRepository } from '@app/vouchers';
 import { asRedemptionFailure, CheckFailure, failure, trackingIdOf } from './redeemable-checks';
 import { RedeemableEvaluator, VoucherDefinition } from './redeemable-evaluator';
+import { CodeLookup } from './code-lookup';
+import { redemptionEventData, rollbackEventData } from './redemption-events';
 import { RedemptionEntity, RedemptionKind } from './redemption.entity';
 import { serializeRedemption } from './redemption.mapping';
 import {
@@ -91,6 +95,9 @@ export class RedemptionsService {
     private readonly vouchers: VouchersRepository,
     private readonly customers: CustomersService,
     private readonly orders: OrdersService,
+    private readonly events: EventsService,
+    private readonly audit: AuditService,
+    private readonly codes: CodeLookup,
   ) {}
 
   /** POST /v1/vouchers/:code/redemption (and /client/v1/redeem?code=). */
@@ -98,7 +105,9 @@ export class RedemptionsService {
     auth: AuthContext,
     code: string,
     dto: VoucherRequestDto,
-    trackingId?: string,
+    trackingId: string | undefined,
+    requestId: string | null,
+    ip: string,
   ) {
     const input: RedeemableDto = { object: 'voucher', id: code, gift: dto.gift };
     const rows = await this.execute(
@@ -108,15 +117,31 @@ export class RedemptionsService {
       'ALL',
       1,
       'single',
+      requestId,
+      ip,
     );
     return serializeRedemption(rows.redemptions[0]);
   }
 
   /** POST /v1/redemptions (and /client/v1/redemptions). */
-  async redeemStackable(auth: AuthContext, dto: StackableRequestDto, requestId: string) {
+  async redeemStackable(
+    auth: AuthContext,
+    dto: StackableRequestDto,
+    requestId: string,
+    ip: string,
+  ) {
     assertNoDuplicates(dto.redeemables);
     const { mode, limit } = stackingOf(dto);
-    const result = await this.execute(auth, dto.redeemables, dto, mode, limit, 'stack');
+    const result = await this.execute(
+      auth,
+      dto.redeemables,
+      dto,
+      mode,
+      limit,
+      'stack',
+      requestId,
+      ip,
+    );
     const parent = result.parent as RedemptionEntity;
     const listed = result.plan
       .filter((i) => i.decision.status !== 'APPLICABLE')
@@ -137,19 +162,24 @@ export class RedemptionsService {
     mode: 'ALL' | 'PARTIAL',
     limit: number,
     shape: 'single' | 'stack',
+    requestId: string | null,
+    ip: string,
   ): Promise<{
     redemptions: RedemptionEntity[];
     parent?: RedemptionEntity;
     plan: PlannedRedeemable[];
   }> {
     const projectId = auth.projectId;
+    const origin: EventOrigin = { source: eventSourceOf(auth), groupId: requestId };
     const keys = redeemables.filter((r) => r.object === 'voucher').map((r) => r.id);
     // Definitions (rules, campaign name) are read before the transaction: the transaction
     // never asks the pool for a second connection while it holds row locks.
     const found = await this.validations.withExpiredHoldsReleased(
       projectId,
       keys,
-      await this.repository.findVouchers(projectId, keys),
+      await this.codes.find(projectId, ip, keys, () =>
+        this.repository.findVouchers(projectId, keys),
+      ),
     );
     if (shape === 'single' && found.size === 0) throw RedemptionErrors.voucherNotFound(keys[0]);
     const definitions = new Map<string, VoucherDefinition>();
@@ -164,7 +194,7 @@ export class RedemptionsService {
         // id), so concurrent ones queue instead of deadlocking. The voucher rows come last
         // so a hot voucher's lock is held for as short a time as possible.
         const customer = dto.customer
-          ? await this.customers.upsert(projectId, dto.customer, em)
+          ? await this.customers.upsert(projectId, dto.customer, em, origin)
           : null;
         // The request's customer is linked to the order by attachToOrder (no second upsert).
         const order = dto.order
@@ -172,6 +202,7 @@ export class RedemptionsService {
               projectId,
               { ...dto.order, customer: customer ? undefined : dto.order.customer },
               em,
+              origin,
             )
           : null;
         if (locking) {
@@ -230,6 +261,7 @@ export class RedemptionsService {
         }
         return this.record(
           auth,
+          origin,
           shape,
           plan.calculation,
           takes,
@@ -243,7 +275,7 @@ export class RedemptionsService {
       });
     } catch (error) {
       if (!(error instanceof RedemptionRefused)) throw error;
-      const failureId = await this.recordFailure(auth, shape, error, dto);
+      const failureId = await this.recordFailure(auth, origin, shape, error, dto);
       throw RedemptionErrors.rejected(error.failure, failureId);
     }
   }
@@ -297,6 +329,7 @@ export class RedemptionsService {
 
   private async record(
     auth: AuthContext,
+    origin: EventOrigin,
     shape: 'single' | 'stack',
     calc: CalculationResult,
     takes: Take[],
@@ -320,6 +353,8 @@ export class RedemptionsService {
             date,
             related_object_type: 'redemption',
             related_object_id: parentId,
+            // As the order-map processor writes it (docs/side-effects.md): one entry shape.
+            related_object_parent_id: null,
             stacked: ordered.map((t) => childIds.get(t)),
           },
         }
@@ -394,6 +429,31 @@ export class RedemptionsService {
         em,
       );
     }
+    if (parent)
+      await this.emit(em, projectId, origin, 'redemption.succeeded', parent.id as string, () =>
+        redemptionEventData(parent as RedemptionEntity, {
+          stacked: rows.map((r) => r.id as string),
+        }),
+      );
+    for (const r of rows)
+      await this.emit(em, projectId, origin, 'redemption.succeeded', r.id as string, () =>
+        redemptionEventData(r as RedemptionEntity),
+      );
+    // The ledger entry is the transaction's last statement: its head lock is held only until
+    // the commit (docs/dashboard-backend.md).
+    for (const r of rows) {
+      await this.audit.appendToLedger(em, projectId, {
+        type: 'redemption',
+        redemption_id: r.id as string,
+        voucher_id: r.voucherId ?? null,
+        quantity_delta: 1,
+        amount_delta: r.amount ?? 0,
+        parent_id: r.parentId ?? null,
+        customer_id: r.customerId ?? null,
+        order_id: r.orderId ?? null,
+        date: (r.date as Date).toISOString(),
+      });
+    }
     const fill = (r: Partial<RedemptionEntity>) =>
       Object.assign(
         new RedemptionEntity(),
@@ -421,6 +481,7 @@ export class RedemptionsService {
   /** A refused redemption, recorded after its transaction rolled back. */
   private async recordFailure(
     auth: AuthContext,
+    origin: EventOrigin,
     shape: 'single' | 'stack',
     refused: RedemptionRefused,
     dto: RedemptionContextDto,
@@ -455,7 +516,12 @@ export class RedemptionsService {
       date: new Date(),
     };
     try {
-      await this.tx.run((em) => this.repository.insert([row], em));
+      await this.tx.run(async (em) => {
+        await this.repository.insert([row], em);
+        await this.emit(em, projectId, origin, 'redemption.failed', id, () =>
+          redemptionEventData(row as RedemptionEntity, { voucher: refused.voucher }),
+        );
+      });
     } catch (error) {
       // The refusal still reaches the caller; only its record is missing.
       rootLogger().error({ err: error, id }, 'could not record a failed redemption');
@@ -466,8 +532,14 @@ export class RedemptionsService {
   // ---------------------------------------------------------------- rollbacks
 
   /** POST /v1/redemptions/:id/rollback — a single (non-stacked) redemption, exactly once. */
-  async rollback(auth: AuthContext, id: string, query: RollbackQueryDto, body: RollbackBodyDto) {
-    const result = await this.runRollback(auth, id, query, body, false);
+  async rollback(
+    auth: AuthContext,
+    id: string,
+    query: RollbackQueryDto,
+    body: RollbackBodyDto,
+    requestId: string | null,
+  ) {
+    const result = await this.runRollback(auth, id, query, body, false, requestId);
     return serializeRedemption(result.rollbacks[0]);
   }
 
@@ -477,8 +549,9 @@ export class RedemptionsService {
     id: string,
     query: RollbackQueryDto,
     body: RollbackBodyDto,
+    requestId: string | null,
   ) {
-    const result = await this.runRollback(auth, id, query, body, true);
+    const result = await this.runRollback(auth, id, query, body, true, requestId);
     const parent = result.parent as RedemptionEntity;
     return {
       rollbacks: result.rollbacks.map(serializeRedemption),
@@ -493,8 +566,10 @@ export class RedemptionsService {
     query: RollbackQueryDto,
     body: RollbackBodyDto,
     stacked: boolean,
+    requestId: string | null,
   ): Promise<{ rollbacks: RedemptionEntity[]; parent?: RedemptionEntity }> {
     const projectId = auth.projectId;
+    const origin: EventOrigin = { source: eventSourceOf(auth), groupId: requestId };
     const reason = body.reason ?? query.reason ?? null;
     const trackingId = body.tracking_id ?? query.tracking_id ?? null;
     try {
@@ -530,6 +605,7 @@ export class RedemptionsService {
           }
         }
         const rows: Partial<RedemptionEntity>[] = [];
+        const rolledBack: RedemptionEntity[] = [];
         for (const t of targets.sort((a, b) =>
           (a.row.voucherId ?? '') < (b.row.voucherId ?? '') ? -1 : 1,
         )) {
@@ -541,6 +617,7 @@ export class RedemptionsService {
             now,
             em,
           );
+          rolledBack.push(t.row);
           rows.push(
             this.rollbackRow(
               t.row,
@@ -578,8 +655,37 @@ export class RedemptionsService {
             em,
           );
         }
+        if (parent)
+          await this.emit(em, projectId, origin, 'redemption.rollback.succeeded', rollbackId, () =>
+            rollbackEventData(
+              row,
+              parent as RedemptionEntity,
+              rolledBack.map((r) => r.id),
+            ),
+          );
+        for (const [i, r] of rows.entries())
+          await this.emit(
+            em,
+            projectId,
+            origin,
+            'redemption.rollback.succeeded',
+            r.id as string,
+            () => rollbackEventData(rolledBack[i], r as RedemptionEntity),
+          );
         const ids = [...(parent ? [rollbackId] : []), ...rows.map((r) => r.id as string)];
         const stored = await this.repository.findByIds(projectId, ids, em);
+        for (const [i, r] of rows.entries()) {
+          await this.audit.appendToLedger(em, projectId, {
+            type: 'rollback',
+            redemption_id: rolledBack[i].id,
+            voucher_id: r.voucherId ?? null,
+            quantity_delta: r.voucherId ? -1 : 0,
+            amount_delta: r.amount ?? 0,
+            rollback_id: r.id as string,
+            parent_id: r.parentId ?? null,
+            date: now.toISOString(),
+          });
+        }
         return {
           rollbacks: stored.filter((r) => r.kind === 'rollback'),
           parent: stored.find((r) => r.kind === 'parent_rollback'),
@@ -587,7 +693,7 @@ export class RedemptionsService {
       });
     } catch (error) {
       if (!(error instanceof RollbackRefused)) throw error;
-      const failureId = await this.recordRollbackFailure(auth, error, reason, trackingId);
+      const failureId = await this.recordRollbackFailure(auth, origin, error, reason, trackingId);
       throw {
         already_rolled_back: RedemptionErrors.alreadyRolledBack,
         invalid_redemption: RedemptionErrors.invalidRedemption,
@@ -675,6 +781,7 @@ export class RedemptionsService {
 
   private async recordRollbackFailure(
     auth: AuthContext,
+    origin: EventOrigin,
     refused: RollbackRefused,
     reason: string | null,
     trackingId: string | null,
@@ -703,11 +810,38 @@ export class RedemptionsService {
       date: new Date(),
     };
     try {
-      await this.tx.run((em) => this.repository.insert([row], em));
+      await this.tx.run(async (em) => {
+        await this.repository.insert([row], em);
+        await this.emit(em, auth.projectId, origin, 'redemption.rollback.failed', id, () =>
+          rollbackEventData(of, row as RedemptionEntity),
+        );
+      });
     } catch (error) {
       rootLogger().error({ err: error, id }, 'could not record a failed rollback');
     }
     return id;
+  }
+
+  private async emit(
+    em: EntityManager,
+    projectId: string,
+    origin: EventOrigin,
+    type:
+      | 'redemption.succeeded'
+      | 'redemption.failed'
+      | 'redemption.rollback.succeeded'
+      | 'redemption.rollback.failed',
+    entityId: string,
+    data: () => Record<string, unknown>,
+  ): Promise<void> {
+    await this.events.record(em, {
+      projectId,
+      type,
+      entityId,
+      data: data(),
+      source: origin.source,
+      groupId: origin.groupId,
+    });
   }
 
   // ---------------------------------------------------------------- reads

@@ -21,6 +21,7 @@ import {
   StackDecision,
   trackingIdOf,
 } from './redeemable-checks';
+import { CodeLookup } from './code-lookup';
 import { EvaluationContext, RedeemableEvaluator, VoucherDefinition } from './redeemable-evaluator';
 import {
   ClientValidateQueryDto,
@@ -118,6 +119,7 @@ export class ValidationsService {
     private readonly repository: RedemptionsRepository,
     private readonly evaluator: RedeemableEvaluator,
     private readonly tx: TransactionRunner,
+    private readonly codes: CodeLookup,
   ) {}
 
   /**
@@ -244,11 +246,14 @@ export class ValidationsService {
     code: string,
     dto: VoucherRequestDto,
     requestId: string,
+    ip: string,
   ) {
     const vouchers = await this.withExpiredHoldsReleased(
       auth.projectId,
       [code],
-      await this.repository.findVouchers(auth.projectId, [code]),
+      await this.codes.find(auth.projectId, ip, [code], () =>
+        this.repository.findVouchers(auth.projectId, [code]),
+      ),
     );
     const voucher = vouchers.get(code);
     if (!voucher) throw RedemptionErrors.voucherNotFound(code);
@@ -304,7 +309,12 @@ export class ValidationsService {
   }
 
   /** GET /client/v1/validate: the client SDK's query string turned into the legacy body. */
-  validateFromQuery(auth: AuthContext, query: ClientValidateQueryDto, requestId: string) {
+  validateFromQuery(
+    auth: AuthContext,
+    query: ClientValidateQueryDto,
+    requestId: string,
+    ip: string,
+  ) {
     const items = (query.item ?? []).map((raw) =>
       numericFields(raw, ['quantity', 'price', 'amount']),
     );
@@ -317,18 +327,25 @@ export class ValidationsService {
       metadata: query.metadata,
       tracking_id: query.tracking_id,
     };
-    return this.validateVoucher(auth, query.code, dto, requestId);
+    return this.validateVoucher(auth, query.code, dto, requestId, ip);
   }
 
   /** POST /v1/validations — per-redeemable statuses in a 200. */
-  async validateStackable(auth: AuthContext, dto: StackableRequestDto, requestId: string) {
+  async validateStackable(
+    auth: AuthContext,
+    dto: StackableRequestDto,
+    requestId: string,
+    ip: string,
+  ) {
     assertNoDuplicates(dto.redeemables);
     const { mode, limit } = stackingOf(dto);
     const keys = dto.redeemables.filter((r) => r.object === 'voucher').map((r) => r.id);
     const vouchers = await this.withExpiredHoldsReleased(
       auth.projectId,
       keys,
-      await this.repository.findVouchers(auth.projectId, keys),
+      await this.codes.find(auth.projectId, ip, keys, () =>
+        this.repository.findVouchers(auth.projectId, keys),
+      ),
     );
     const ctx = await this.context(auth.projectId, dto);
     const plan = await this.plan(ctx, dto.redeemables, vouchers, mode, limit);

@@ -220,6 +220,93 @@ describe('exports /v1/exports (e2e)', () => {
     expect(res.body.key).toBe('export_not_ready');
   });
 
+  it('exports redemptions, failures and rollbacks ordered by date', async () => {
+    const p = await createTestProject(t.app);
+    await http()
+      .post('/v1/vouchers/EXP-R')
+      .set(p.headers)
+      .send({
+        code: 'EXP-R',
+        type: 'DISCOUNT_VOUCHER',
+        discount: { type: 'AMOUNT', amount_off: 100 },
+        redemption: { quantity: 1 },
+      })
+      .expect(200);
+    const r = await http()
+      .post('/v1/vouchers/EXP-R/redemption')
+      .set(p.headers)
+      .send({ customer: { source_id: 'exp-c' }, metadata: { shop: 'north' } })
+      .expect(200);
+    const refused = await http().post('/v1/vouchers/EXP-R/redemption').set(p.headers).send({});
+    expect(refused.status).toBe(400);
+    const rb = await http()
+      .post(`/v1/redemptions/${r.body.id}/rollback`)
+      .set(p.headers)
+      .send({ reason: 'returned' })
+      .expect(200);
+
+    const done = await exportAndWait(p, {
+      exported_object: 'redemption',
+      parameters: {
+        fields: [
+          'id',
+          'object',
+          'voucher_code',
+          'result',
+          'failure_code',
+          'redemption',
+          'metadata.shop',
+        ],
+        order: 'created_at',
+      },
+    });
+    expect(done.result.row_count).toBe(3);
+    const rows = parseCsv((await http().get(done.result.url).expect(200)).text);
+    expect(rows).toEqual([
+      ['id', 'object', 'voucher_code', 'result', 'failure_code', 'redemption', 'metadata.shop'],
+      [r.body.id, 'redemption', 'EXP-R', 'SUCCESS', '', '', 'north'],
+      [refused.body.resource_id, 'redemption', 'EXP-R', 'FAILURE', 'quantity_exceeded', '', ''],
+      [rb.body.id, 'redemption_rollback', 'EXP-R', 'SUCCESS', '', r.body.id, ''],
+    ]);
+    const failures = await exportAndWait(p, {
+      exported_object: 'redemption',
+      parameters: { filters: { result: { conditions: { $is: ['FAILURE'] } } } },
+    });
+    expect(failures.result.row_count).toBe(1);
+    expect(failures.parameters.fields).toContain('date');
+  });
+
+  it('exports publications with their default fields', async () => {
+    const p = await createTestProject(t.app);
+    for (const code of ['EXP-P1', 'EXP-P2'])
+      await http()
+        .post(`/v1/vouchers/${code}`)
+        .set(p.headers)
+        .send({ code, type: 'DISCOUNT_VOUCHER', discount: { type: 'AMOUNT', amount_off: 1 } })
+        .expect(200);
+    for (const [code, customer] of [
+      ['EXP-P1', 'pub-c1'],
+      ['EXP-P2', 'pub-c2'],
+    ])
+      await http()
+        .post('/v1/publications')
+        .set(p.headers)
+        .send({ voucher: code, customer: { source_id: customer } })
+        .expect(200);
+    const done = await exportAndWait(p, { exported_object: 'publication' });
+    expect(done.result.row_count).toBe(2);
+    const rows = parseCsv((await http().get(done.result.url).expect(200)).text);
+    const header = rows[0];
+    expect(header).toEqual(done.parameters.fields);
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row[header.indexOf('voucher_code')])
+        .sort(),
+    ).toEqual(['EXP-P1', 'EXP-P2']);
+    expect(rows[1][header.indexOf('customer_id')]).toMatch(/^cust_/);
+  });
+
   it('documents exports and the audit log in OpenAPI', async () => {
     const doc = await http().get('/docs-json').expect(200);
     expect(Object.keys(doc.body.paths as object)).toEqual(

@@ -11,6 +11,7 @@ import {
 } from '@app/redemptions';
 import { Auth, AuthContext } from '@app/tenancy';
 import { RequestId } from '../vouchers/request-id.decorator';
+import { ClientIp } from './client-ip.decorator';
 
 /** The client-side (publishable key) subset: validate and redeem. */
 @ApiTags('client')
@@ -26,8 +27,9 @@ export class ClientRedemptionsController {
     @Auth() auth: AuthContext,
     @Query() query: ClientValidateQueryDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.validations.validateFromQuery(auth, query, requestId);
+    return this.validations.validateFromQuery(auth, query, requestId, ip);
   }
 
   @Post('validations')
@@ -35,8 +37,9 @@ export class ClientRedemptionsController {
     @Auth() auth: AuthContext,
     @Body() body: StackableRequestDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.validations.validateStackable(auth, body, requestId);
+    return this.validations.validateStackable(auth, body, requestId, ip);
   }
 
   @Post('redeem')
@@ -45,8 +48,10 @@ export class ClientRedemptionsController {
     @Auth() auth: AuthContext,
     @Query() query: ClientRedeemQueryDto,
     @Body() body: VoucherRequestDto,
+    @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.redemptions.redeemVoucher(auth, query.code, body);
+    return this.redemptions.redeemVoucher(auth, query.code, body, undefined, requestId, ip);
   }
 
   @Post('redemptions')
@@ -55,7 +60,8 @@ export class ClientRedemptionsController {
     @Auth() auth: AuthContext,
     @Body() body: StackableRequestDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.redemptions.redeemStackable(auth, body, requestId);
+    return this.redemptions.redeemStackable(auth, body, requestId, ip);
   }
 }

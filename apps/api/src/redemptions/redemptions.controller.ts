@@ -11,6 +11,7 @@ import {
 } from '@app/redemptions';
 import { Auth, AuthContext, ProjectId } from '@app/tenancy';
 import { RequestId } from '../vouchers/request-id.decorator';
+import { ClientIp } from './client-ip.decorator';
 
 @ApiTags('redemptions')
 @Controller('v1')
@@ -24,8 +25,10 @@ export class RedemptionsController {
     @Param('code') code: string,
     @Body() body: VoucherRequestDto,
     @Query() query: RollbackQueryDto,
+    @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.redemptions.redeemVoucher(auth, code, body, query.tracking_id);
+    return this.redemptions.redeemVoucher(auth, code, body, query.tracking_id, requestId, ip);
   }
 
   @Get('vouchers/:code/redemption')
@@ -53,8 +56,9 @@ export class RedemptionsController {
     @Auth() auth: AuthContext,
     @Body() body: StackableRequestDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.redemptions.redeemStackable(auth, body, requestId);
+    return this.redemptions.redeemStackable(auth, body, requestId, ip);
   }
 
   @Get('redemptions')
@@ -74,8 +78,9 @@ export class RedemptionsController {
     @Param('id') id: string,
     @Query() query: RollbackQueryDto,
     @Body() body: RollbackBodyDto,
+    @RequestId() requestId: string,
   ) {
-    return this.redemptions.rollback(auth, id, query, body ?? {});
+    return this.redemptions.rollback(auth, id, query, body ?? {}, requestId);
   }
 
   @Post('redemptions/:id/rollbacks')
@@ -85,7 +90,8 @@ export class RedemptionsController {
     @Param('id') id: string,
     @Query() query: RollbackQueryDto,
     @Body() body: RollbackBodyDto,
+    @RequestId() requestId: string,
   ) {
-    return this.redemptions.rollbackStackable(auth, id, query, body ?? {});
+    return this.redemptions.rollbackStackable(auth, id, query, body ?? {}, requestId);
   }
 }

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { StackableRequestDto, ValidationsService, VoucherRequestDto } from '@app/redemptions';
 import { Auth, AuthContext } from '@app/tenancy';
 import { RequestId } from '../vouchers/request-id.decorator';
+import { ClientIp } from './client-ip.decorator';
 
 @ApiTags('validations')
 @Controller('v1')
@@ -16,8 +17,9 @@ export class ValidationsController {
     @Param('code') code: string,
     @Body() body: VoucherRequestDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.validations.validateVoucher(auth, code, body, requestId);
+    return this.validations.validateVoucher(auth, code, body, requestId, ip);
   }
 
   @Post('validations')
@@ -25,7 +27,8 @@ export class ValidationsController {
     @Auth() auth: AuthContext,
     @Body() body: StackableRequestDto,
     @RequestId() requestId: string,
+    @ClientIp() ip: string,
   ) {
-    return this.validations.validateStackable(auth, body, requestId);
+    return this.validations.validateStackable(auth, body, requestId, ip);
   }
 }
