@@ -164,7 +164,46 @@ async function dropDatabase(adminUrl, name) {
   }
 }
 
-module.exports = { ensurePostgres, ensureRedis, createDatabase, dropDatabase, withDatabase, DEFAULT_PG, DEFAULT_REDIS, log };
+async function cleanupRedis(url, prefix) {
+  const Redis = require('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Ensures Postgres and Redis, creates a fresh migrated database `<name>_<run id>` (the name must
+ * contain "test") and a Redis key prefix of the same name, calls `work` with them and returns its
+ * result, then drops the database and the prefix's keys whatever `work` did.
+ */
+async function withFreshServices(name, work) {
+  // Required here: scripts/migration.js requires this file.
+  const { runMigrations } = require('./migration');
+  const [adminUrl, redisUrl] = await Promise.all([ensurePostgres(), ensureRedis()]);
+  const runId = `${Date.now().toString(36)}_${process.pid}`;
+  const database = `${name}_${runId}`;
+  const prefix = `${name}_${runId}`;
+  const databaseUrl = await createDatabase(adminUrl, database);
+  log(`database ${database}, redis prefix ${prefix}`);
+  try {
+    runMigrations(databaseUrl);
+    return await work({ adminUrl, redisUrl, databaseUrl, prefix });
+  } finally {
+    await dropDatabase(adminUrl, database).catch((e) => log(`could not drop ${database}: ${e.message}`));
+    await cleanupRedis(redisUrl, prefix).catch((e) => log(`could not clean redis: ${e.message}`));
+  }
+}
+
+module.exports = { ensurePostgres, ensureRedis, createDatabase, dropDatabase, withDatabase, withFreshServices, DEFAULT_PG, DEFAULT_REDIS, ensureRedis, createDatabase, dropDatabase, withDatabase, DEFAULT_PG, DEFAULT_REDIS, log };
 
 if (require.main === module) {
   Promise.all([ensurePostgres(), ensureRedis()])

@@ -7,24 +7,7 @@
  */
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
-const { ensurePostgres, ensureRedis, createDatabase, dropDatabase, log } = require('./services');
-const { runMigrations } = require('./migration');
-
-async function cleanupRedis(url, prefix) {
-  const Redis = require('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+const { withFreshServices, log } = require('./services');
 
 /** Values the caller set explicitly win over the test defaults. */
 function pick(env, pattern) {
@@ -33,15 +16,7 @@ function pick(env, pattern) {
 
 async function main() {
   const args = process.argv.slice(2);
-  const [adminUrl, redisUrl] = await Promise.all([ensurePostgres(), ensureRedis()]);
-  const runId = `${Date.now().toString(36)}_${process.pid}`;
-  const database = `vp_test_${runId}`;
-  const prefix = `vp_test_${runId}`;
-  const databaseUrl = await createDatabase(adminUrl, database);
-  log(`database ${database}, redis prefix ${prefix}`);
-  let status = 1;
-  try {
-    runMigrations(databaseUrl);
+  const status = await withFreshServices('vp_test', ({ adminUrl, redisUrl, databaseUrl, prefix }) => {
     const env = {
       ...process.env,
       NODE_ENV: 'test',
@@ -68,11 +43,8 @@ async function main() {
     };
     const jest = join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
     // --forceExit: a test that leaks a handle must not hang CI after every suite has reported.
-    status = spawnSync(process.execPath, [jest, '--forceExit', ...args], { stdio: 'inherit', env }).status ?? 1;
-  } finally {
-    await dropDatabase(adminUrl, database).catch((e) => log(`could not drop ${database}: ${e.message}`));
-    await cleanupRedis(redisUrl, prefix).catch((e) => log(`could not clean redis: ${e.message}`));
-  }
+    return spawnSync(process.execPath, [jest, '--forceExit', ...args], { stdio: 'inherit', env }).status ?? 1;
+  });
   process.exit(status);
 }
 

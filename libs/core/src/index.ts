@@ -18,6 +18,7 @@ export * from './http/http-app';
 export * from './http/public.decorator';
 export * from './ids/id';
 export * from './logging/logger';
+export * from './pagination/filters';
 export * from './pagination/list';
 export * from './redis/redis.module';
 export * from './serialization/serialize';

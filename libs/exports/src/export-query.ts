@@ -1,31 +1,13 @@
-import { Errors } from '@app/core';
+import { Errors, FILTER_OPERATORS, FilterOperator, parseListFilters } from '@app/core';
 import { ExportableType, ExportColumnType, isoSql } from './export-registry';
 
 export const EXPORT_ORDERS = ['created_at', '-created_at'] as const;
 export type ExportOrder = (typeof EXPORT_ORDERS)[number];
 
-const OPERATORS = [
-  '$in',
-  '$not_in',
-  '$is',
-  '$is_not',
-  '$has_value',
-  '$is_unknown',
-  '$contains',
-  '$starts_with',
-  '$ends_with',
-  '$more_than',
-  '$less_than',
-  '$more_than_equal',
-  '$less_than_equal',
-  '$after',
-  '$before',
-] as const;
-type Operator = (typeof OPERATORS)[number];
+const OPERATORS: readonly string[] = [...FILTER_OPERATORS, '$after', '$before'];
+type Operator = FilterOperator | '$after' | '$before';
 
 const MAX_FIELDS = 100;
-const MAX_CONDITIONS = 20;
-const MAX_VALUES = 100;
 const METADATA_KEY = /^[\w\-. ]{1,100}$/;
 
 const bad = (details: string) => Errors.invalidPayload(details);
@@ -73,20 +55,6 @@ export function exportFields(type: ExportableType, fields: string[] | undefined)
   list.forEach((f, i) => resolveField(type, f, probe, `.parameters.fields[${i}]`));
   if (new Set(list).size !== list.length) throw bad('Property .parameters.fields has duplicates');
   return list;
-}
-
-function valuesOf(raw: unknown, path: string): string[] {
-  const list = Array.isArray(raw)
-    ? raw
-    : raw !== null && typeof raw === 'object'
-      ? Object.values(raw)
-      : [raw];
-  if (list.length > MAX_VALUES) throw bad(`Property ${path} has more than ${MAX_VALUES} values`);
-  return list.map((v) => {
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-      throw bad(`Property ${path} must hold scalar values`);
-    return String(v);
-  });
 }
 
 function typedValue(type: ExportColumnType, value: string, path: string): unknown {
@@ -173,35 +141,18 @@ export function filtersSql(
   filters: Record<string, unknown> | undefined,
   params: Params,
 ): string {
-  if (!filters) return '';
-  let junction = ' AND ';
-  const parts: string[] = [];
-  for (const [field, spec] of Object.entries(filters)) {
-    if (field === 'junction') {
-      const j = String(spec).toUpperCase();
-      if (j !== 'AND' && j !== 'OR')
-        throw bad('Property .parameters.filters.junction must be and or or');
-      junction = ` ${j} `;
-      continue;
-    }
-    const path = `.parameters.filters.${field}`;
-    const resolved = resolveField(type, field, params, path);
-    const conditions =
-      spec !== null && typeof spec === 'object' && 'conditions' in spec
-        ? (spec as { conditions: unknown }).conditions
-        : undefined;
-    if (conditions === null || typeof conditions !== 'object' || Array.isArray(conditions))
-      throw bad(`Property ${path}.conditions must be an object of operators`);
-    for (const [op, raw] of Object.entries(conditions)) {
-      const opPath = `${path}.conditions.${op}`;
-      if (!(OPERATORS as readonly string[]).includes(op))
-        throw bad(`Property ${opPath}: unknown operator`);
-      parts.push(conditionSql(resolved, op as Operator, valuesOf(raw, opPath), params, opPath));
-      if (parts.length > MAX_CONDITIONS)
-        throw bad(`At most ${MAX_CONDITIONS} filter conditions are supported`);
-    }
-  }
-  return parts.length ? `(${parts.join(junction)})` : '';
+  const { junction, conditions } = parseListFilters(filters, {
+    path: '.parameters.filters',
+    error: bad,
+    junctionHint: 'and or or',
+    operators: () => OPERATORS,
+    unknownOperator: (path) => `Property ${path}: unknown operator`,
+    operatorBeforeValues: true,
+    field: (field, path) => resolveField(type, field, params, path),
+    condition: ({ operator, values, path }, resolved) =>
+      conditionSql(resolved, operator as Operator, values, params, path),
+  });
+  return conditions.length ? `(${conditions.join(` ${junction} `)})` : '';
 }
 
 export interface ExportCursor {

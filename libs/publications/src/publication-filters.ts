@@ -1,5 +1,10 @@
-import { Errors } from '@app/core';
-import { FILTER_OPERATORS, FilterOperator } from '@app/vouchers';
+import {
+  Errors,
+  FILTER_OPERATORS,
+  FilterOperator,
+  ListFilterCondition,
+  parseListFilters,
+} from '@app/core';
 
 /** Fields of `filters[...]` on GET /v1/publications, and where each lives. */
 export const PUBLICATION_FILTER_FIELDS = [
@@ -27,8 +32,6 @@ export interface ParsedPublicationFilters {
   conditions: PublicationCondition[];
 }
 
-const MAX_CONDITIONS = 20;
-const MAX_VALUES = 100;
 const NUMERIC_OPS = new Set<string>([
   '$more_than',
   '$less_than',
@@ -61,58 +64,25 @@ export function voucherTypeOf(value: string): string {
 
 const bad = (details: string) => Errors.invalidQueryParams(details);
 
-function valuesOf(raw: unknown, path: string): string[] {
-  const list = Array.isArray(raw)
-    ? raw
-    : raw !== null && typeof raw === 'object'
-      ? Object.values(raw)
-      : [raw];
-  if (list.length > MAX_VALUES) throw bad(`Property ${path} has more than ${MAX_VALUES} values`);
-  return list.map((v) => {
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-      throw bad(`Property ${path} must hold scalar values`);
-    return String(v);
-  });
-}
-
 /** Parses the qs-decoded `filters` object of GET /v1/publications into conditions. */
 export function parsePublicationFilters(
   filters: Record<string, unknown> | undefined,
 ): ParsedPublicationFilters {
-  const parsed: ParsedPublicationFilters = { junction: 'AND', conditions: [] };
-  if (!filters) return parsed;
-  for (const [field, spec] of Object.entries(filters)) {
-    if (field === 'junction') {
-      const j = String(spec).toUpperCase();
-      if (j !== 'AND' && j !== 'OR') throw bad('Property .filters.junction must be AND or OR');
-      parsed.junction = j;
-      continue;
-    }
-    const path = `.filters.${field}`;
-    const conditions =
-      spec !== null && typeof spec === 'object' && 'conditions' in spec
-        ? (spec as { conditions: unknown }).conditions
-        : undefined;
-    if (conditions === null || typeof conditions !== 'object' || Array.isArray(conditions))
-      throw bad(`Property ${path}.conditions must be an object of operators`);
-    for (const [op, raw] of Object.entries(conditions)) {
-      const opPath = `${path}.conditions.${op}`;
-      parsed.conditions.push(condition(field, op, valuesOf(raw, opPath), opPath));
-      if (parsed.conditions.length > MAX_CONDITIONS)
-        throw bad(`At most ${MAX_CONDITIONS} filter conditions are supported`);
-    }
-  }
-  return parsed;
+  return parseListFilters(filters, {
+    path: '.filters',
+    error: bad,
+    operators: () => FILTER_OPERATORS,
+    unknownOperator: (path, op) => `Property ${path}: unknown operator ${op}`,
+    condition,
+  });
 }
 
-function condition(
-  field: string,
-  op: string,
-  values: string[],
-  path: string,
-): PublicationCondition {
-  if (!(FILTER_OPERATORS as readonly string[]).includes(op))
-    throw bad(`Property ${path}: unknown operator ${op}`);
+function condition({
+  field,
+  operator: op,
+  values,
+  path,
+}: ListFilterCondition): PublicationCondition {
   const operator = op as FilterOperator;
   if (operator !== '$has_value' && operator !== '$is_unknown' && values.length === 0)
     throw bad(`Property ${path} needs a value`);
