@@ -60,6 +60,20 @@ async function seed(ds: DataSource, projectId: string, end: Date): Promise<numbe
       [projectId, end, c, Math.min(CAMPAIGNS, c + 9), HOURS, mean],
     );
   }
+  // The project's total of each hour, as the subscriber maintains it (campaign_id '*').
+  await ds.query(
+    `INSERT INTO redemption_rollups_hourly
+       (project_id, campaign_id, hour, succeeded, failed, rolled_back, discount_amount,
+        gift_amount, rolled_back_discount_amount, rolled_back_gift_amount, failures_by_code)
+     SELECT project_id, '*', hour, SUM(succeeded), SUM(failed), SUM(rolled_back),
+            SUM(discount_amount), SUM(gift_amount), SUM(rolled_back_discount_amount),
+            SUM(rolled_back_gift_amount),
+            jsonb_build_object(
+              'voucher_expired', SUM((failures_by_code->>'voucher_expired')::int),
+              'quantity_exceeded', SUM((failures_by_code->>'quantity_exceeded')::int))
+       FROM redemption_rollups_hourly WHERE project_id = $1 GROUP BY project_id, hour`,
+    [projectId],
+  );
   for (const dimension of ['voucher', 'customer']) {
     await ds.query(
       `INSERT INTO redemption_rollups_daily
@@ -71,7 +85,7 @@ async function seed(ds: DataSource, projectId: string, end: Date): Promise<numbe
     );
   }
   const [row]: { total: string }[] = await ds.query(
-    `SELECT SUM(succeeded + failed) AS total FROM redemption_rollups_hourly WHERE project_id = $1`,
+    `SELECT SUM(succeeded + failed) AS total FROM redemption_rollups_hourly WHERE project_id = $1 AND campaign_id <> '*'`,
     [projectId],
   );
   return Number(row.total);

@@ -1,5 +1,8 @@
 import type { RedemptionEventData, RedemptionRollbackEventData } from '@app/queue';
 
+/** The `campaign_id` of the hourly rows that total the whole project (never a real id). */
+export const PROJECT_TOTAL = '*';
+
 export const ROLLUP_EVENT_TYPES = [
   'redemption.succeeded',
   'redemption.failed',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DailyDelta, Granularity, HourlyDelta } from './reports.logic';
+import { DailyDelta, Granularity, HourlyDelta, PROJECT_TOTAL } from './reports.logic';
 
 export interface Range {
   start: Date;
@@ -191,10 +191,9 @@ export class ReportsRepository {
       `SELECT date_trunc($2, hour, 'UTC') AS bucket, SUM(succeeded) AS succeeded,
               SUM(failed) AS failed, SUM(rolled_back) AS rolled_back
          FROM redemption_rollups_hourly
-        WHERE project_id = $1 AND hour >= $3 AND hour < $4
-          AND ($5::varchar IS NULL OR campaign_id = $5)
+        WHERE project_id = $1 AND campaign_id = $5 AND hour >= $3 AND hour < $4
         GROUP BY 1 ORDER BY 1`,
-      [projectId, granularity, range.start, range.end, campaignId],
+      [projectId, granularity, range.start, range.end, campaignId ?? PROJECT_TOTAL],
     );
     return rows.map((r) => ({
       bucket: new Date(r.bucket).toISOString(),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventSubscriber, EventsService, OutboxEvent, SubscribesTo } from '@app/queue';
-import { ROLLUP_EVENT_TYPES, rollupDelta } from './reports.logic';
+import { PROJECT_TOTAL, ROLLUP_EVENT_TYPES, rollupDelta } from './reports.logic';
 import { ReportsRepository } from './reports.repository';
 
 // The `handler` of its processed_events markers: never rename it.
@@ -20,6 +20,10 @@ export class RedemptionRollupSubscriber implements EventSubscriber {
     if (!delta) return;
     await this.events.applyOnce(event, ROLLUP, async (em) => {
       await this.repository.addHourly(em, event.projectId, delta.hourly);
+      await this.repository.addHourly(em, event.projectId, {
+        ...delta.hourly,
+        campaignId: PROJECT_TOTAL,
+      });
       for (const d of delta.daily) await this.repository.addDaily(em, event.projectId, d);
     });
   }

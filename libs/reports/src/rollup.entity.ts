@@ -4,10 +4,11 @@ import { bigintMoney } from '@app/core';
 /**
  * Redemption counters per project, campaign and hour, maintained by the `reports.rollup`
  * subscriber. `campaign_id` is '' for redemptions outside a campaign (a key column cannot be
- * null). Summaries and series sum these rows instead of scanning `redemptions`.
+ * null) and `*` for the project's total of the hour (PROJECT_TOTAL), so a project-wide series
+ * reads one row per hour instead of one per campaign and hour. Summaries and series sum these
+ * rows instead of scanning `redemptions`.
  */
 @Entity({ name: 'redemption_rollups_hourly' })
-@Index('ix_redemption_rollups_hourly_project_hour', ['projectId', 'hour'])
 export class RedemptionRollupHourlyEntity {
   @PrimaryColumn({ name: 'project_id', type: 'varchar', length: 40 })
   projectId: string;

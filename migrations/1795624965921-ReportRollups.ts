@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ReportRollups1795624389128 implements MigrationInterface {
-    name = 'ReportRollups1795624389128'
+export class ReportRollups1795624965921 implements MigrationInterface {
+    name = 'ReportRollups1795624965921'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -19,9 +19,6 @@ export class ReportRollups1795624389128 implements MigrationInterface {
                 "failures_by_code" jsonb NOT NULL DEFAULT '{}',
                 CONSTRAINT "PK_318897d1f15a2b2fb9b88962c00" PRIMARY KEY ("project_id", "campaign_id", "hour")
             )
-        `);
-        await queryRunner.query(`
-            CREATE INDEX "ix_redemption_rollups_hourly_project_hour" ON "redemption_rollups_hourly" ("project_id", "hour")
         `);
         await queryRunner.query(`
             CREATE TABLE "redemption_rollups_daily" (
@@ -53,9 +50,6 @@ export class ReportRollups1795624389128 implements MigrationInterface {
         `);
         await queryRunner.query(`
             DROP TABLE "redemption_rollups_daily"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."ix_redemption_rollups_hourly_project_hour"
         `);
         await queryRunner.query(`
             DROP TABLE "redemption_rollups_hourly"
