@@ -107,4 +107,25 @@ describe('management: rate-limit status and project policies (e2e)', () => {
     expect((one.body.projects as unknown[]).length).toBeLessThanOrEqual(1);
     await http().get('/management/v1/rate-limits/status?limit=0').set(m.headers).expect(400);
   });
+
+  it('documents the report and rate-limit routes in OpenAPI', async () => {
+    const doc = await http().get('/docs-json').expect(200);
+    const paths = doc.body.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/campaigns/{id}/summary',
+        '/v1/reports/redemptions',
+        '/v1/reports/top-vouchers',
+        '/v1/reports/top-customers',
+        '/management/v1/rate-limits/status',
+        '/management/v1/projects/{id}/rate-limits',
+      ]),
+    );
+    expect(Object.keys(paths['/management/v1/projects/{id}/rate-limits'])).toEqual(
+      expect.arrayContaining(['get', 'put']),
+    );
+    const schemas = doc.body.components.schemas as Record<string, unknown>;
+    expect(schemas).toHaveProperty('CampaignSummaryResponse');
+    expect(schemas).toHaveProperty('RateLimitStatusResponse');
+  });
 });
