@@ -5,6 +5,7 @@ import { randomBase62 } from '@app/core';
 import type { RedemptionEventData, RedemptionRollbackEventData } from '@app/queue';
 import { EventsService } from '@app/queue';
 import { RedemptionRollupSubscriber } from '@app/reports';
+import { createTestManagementKey } from '../../factories/management.factory';
 import { createTestProject, TestProject } from '../../factories/project.factory';
 import { markersByHandler, recordEvent, waitProcessed } from '../../utils/side-effects.helpers';
 import { createTestApp, TestApp } from '../../utils/test-app';
@@ -157,6 +158,19 @@ describe('reports: campaign summary, redemption series, top vouchers and custome
       failures_by_code: {},
       codes_generated: 0,
     });
+  });
+
+  it('needs a project key: no key and management keys get 401', async () => {
+    const m = await createTestManagementKey(t.app);
+    for (const path of [
+      `/v1/campaigns/${campaignId}/summary`,
+      '/v1/reports/redemptions',
+      '/v1/reports/top-vouchers',
+      '/v1/reports/top-customers',
+    ]) {
+      await http().get(path).expect(401);
+      await http().get(path).set(m.headers).expect(401);
+    }
   });
 
   it('answers 404 for an unknown campaign and 400 for a bad range', async () => {
