@@ -255,8 +255,9 @@ export class RateLimitService {
     reply.headers(limitHeaders(decision));
     if (decision.allowed) return;
     const denied = decision.deniedBy!;
-    this.limitedProjects.record(auth.projectId, 'limited', Date.now(), {
-      until: Date.now() + decision.retryAfterMs,
+    const now = Date.now();
+    this.limitedProjects.record(auth.projectId, 'limited', now, {
+      until: now + decision.retryAfterMs,
       limitName: denied.name,
     });
     if (denied.name === 'client_ip')
