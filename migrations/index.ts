@@ -9,6 +9,7 @@ import { OutboxAndWebhooks1795621803277 } from './1795621803277-OutboxAndWebhook
 import { RedemptionsHoldsIdempotency1795621923842 } from './1795621923842-RedemptionsHoldsIdempotency';
 import { Publications1795622527273 } from './1795622527273-Publications';
 import { CustomerActivities1795623112740 } from './1795623112740-CustomerActivities';
+import { ReportRollups1795624965921 } from './1795624965921-ReportRollups';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RedemptionsHoldsIdempotency1795621923842,
   Publications1795622527273,
   CustomerActivities1795623112740,
+  ReportRollups1795624965921,
 ];

@@ -9,6 +9,7 @@ import { ExportsModule } from '@app/exports';
 import { ManagementModule } from '@app/management';
 import { OrdersModule } from '@app/orders';
 import { PublicationsModule } from '@app/publications';
+import { ReportsModule } from '@app/reports';
 import { QueueModule } from '@app/queue';
 import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { CustomerActivityModule } from '@app/side-effects';
@@ -40,6 +41,7 @@ export const DOMAIN_MODULES: Importable[] = [
   ManagementModule,
   AuditModule,
   ExportsModule,
+  ReportsModule,
 ];
 
 /**

@@ -14,6 +14,7 @@ import { ValidationRuleAssignmentEntity, ValidationRuleEntity } from '@app/valid
 import { CampaignEntity, VoucherEntity, VoucherTransactionEntity } from '@app/vouchers';
 import { EventEntity, ProcessedEventEntity } from '@app/queue';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/webhooks';
+import { RedemptionRollupDailyEntity, RedemptionRollupHourlyEntity } from '@app/reports';
 import { MIGRATIONS } from '../../../migrations';
 
 /** Every entity of every module, and every migration, in one registry used by all entry points. */
@@ -44,6 +45,8 @@ export const ENTITIES = [
   AuditLedgerEntity,
   AuditLedgerHeadEntity,
   ExportEntity,
+  RedemptionRollupHourlyEntity,
+  RedemptionRollupDailyEntity,
 ];
 
 export const SCHEMA: SchemaDefinition = { entities: ENTITIES, migrations: MIGRATIONS };

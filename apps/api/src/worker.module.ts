@@ -4,6 +4,7 @@ import { AppConfig, CoreModule } from '@app/core';
 import { ExportsJobsModule } from '@app/exports';
 import { OrdersWorkerModule } from '@app/orders';
 import { QueueModule } from '@app/queue';
+import { ReportsWorkerModule } from '@app/reports';
 import { SideEffectsModule } from '@app/side-effects';
 import { TenancyModule } from '@app/tenancy';
 import { VouchersJobsModule } from '@app/vouchers';
@@ -19,6 +20,7 @@ export const WORKER_MODULES: Importable[] = [
   WebhooksModule,
   SideEffectsModule,
   ExportsJobsModule,
+  ReportsWorkerModule,
 ];
 
 /** The job-processing application context (no HTTP). */

@@ -14,6 +14,8 @@ export interface BlockEntry {
   limitName: string;
   limit: number;
   windowS: number;
+  /** The blocked key's project, when known (for the operators' status view). */
+  projectId?: string;
 }
 
 export class BlockCache {

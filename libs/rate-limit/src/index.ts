@@ -2,6 +2,7 @@ export * from './block-cache';
 export * from './code-guessing.throttle';
 export * from './decision';
 export * from './headers';
+export * from './limited-projects';
 export * from './policy';
 export * from './rate-limit-policy.module';
 export * from './rate-limit-policy.service';

@@ -6,6 +6,7 @@ import { BlockCache } from './block-cache';
 import type { Decision } from './decision';
 import { limitHeaders, retryAfterSeconds } from './headers';
 import { InflightCounter } from './inflight';
+import { LimitedProjects } from './limited-projects';
 import { OverloadMonitor } from './overload.monitor';
 import {
   defaultBurst,
@@ -43,6 +44,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 export class RateLimitService {
   readonly blocks: BlockCache;
   readonly inflight: InflightCounter;
+  /** Recent rejections per project: read by the management status route only. */
+  readonly limitedProjects: LimitedProjects;
   /** Route template → class, learned by the guard so the early hook sheds by class (bounded by routes). */
   private readonly routeClasses = new Map<string, RouteClass>();
   readonly enabled: boolean;
@@ -60,6 +63,7 @@ export class RateLimitService {
     const e = config.env;
     this.enabled = e.RATE_LIMIT_ENABLED;
     this.blocks = new BlockCache(e.RATE_LIMIT_BLOCK_CACHE_MAX);
+    this.limitedProjects = new LimitedProjects(e.RATE_LIMIT_BLOCK_CACHE_MAX);
     this.inflight = new InflightCounter(
       e.RATE_LIMIT_INFLIGHT_MAX_PROJECTS,
       e.RATE_LIMIT_CRITICAL_RESERVE_PCT,
@@ -131,6 +135,7 @@ export class RateLimitService {
       const block =
         this.blocks.find(`app:${appId}`, cls, now) ??
         (clientAppId ? this.blocks.find(`cip:${clientAppId}:${request.ip}`, null, now) : undefined);
+      if (block?.projectId) this.limitedProjects.record(block.projectId, 'blocked_early', now);
       if (block)
         return this.blockedError(
           block.until,
@@ -223,6 +228,7 @@ export class RateLimitService {
       this.policies.cached(auth.projectId) ?? (await this.policies.get(auth.projectId));
     if (!this.inflight.tryAcquire(auth.projectId, cls, policy.inflightMax)) {
       this.metrics.decision(cls, 'concurrency_limited');
+      this.limitedProjects.record(auth.projectId, 'concurrency_limited');
       throw tooManyRequests('concurrency', 1, {});
     }
     let released = false;
@@ -249,13 +255,24 @@ export class RateLimitService {
     reply.headers(limitHeaders(decision));
     if (decision.allowed) return;
     const denied = decision.deniedBy!;
+    const now = Date.now();
+    this.limitedProjects.record(auth.projectId, 'limited', now, {
+      until: now + decision.retryAfterMs,
+      limitName: denied.name,
+    });
     if (denied.name === 'client_ip')
-      this.blockAfterDenial(`cip:${auth.appId}:${request.ip}`, 'project', decision);
+      this.blockAfterDenial(
+        `cip:${auth.appId}:${request.ip}`,
+        'project',
+        decision,
+        auth.projectId,
+      );
     else
       this.blockAfterDenial(
         `app:${auth.appId}`,
         denied.name === 'project' ? 'project' : cls,
         decision,
+        auth.projectId,
       );
     throw this.denial(decision);
   }
@@ -292,7 +309,12 @@ export class RateLimitService {
    * Only what a limiter rejected goes into the block cache: Redis (shared), the embedded primary,
    * or, while Redis is away, this process's fallback share.
    */
-  private blockAfterDenial(key: string, scope: string, decision: Decision): void {
+  private blockAfterDenial(
+    key: string,
+    scope: string,
+    decision: Decision,
+    projectId?: string,
+  ): void {
     if (!decision.deniedBy) return;
     this.blocks.block(key, {
       until: Date.now() + decision.retryAfterMs,
@@ -300,6 +322,7 @@ export class RateLimitService {
       limitName: decision.deniedBy.name,
       limit: decision.deniedBy.limit,
       windowS: decision.deniedBy.windowS,
+      projectId,
     });
   }
 
