@@ -1,18 +1,24 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '@app/webhooks';
+import { ManagementWebhooksController } from './management-webhooks.controller';
 import { ManagementApiKeysController, ManagementProjectsController } from './management.controller';
 import { ManagementService } from './management.service';
 
 /**
  * The management API (`/management/v1`): projects and their keys.
  *
- * Extension point. A project's rate-limit plan and overrides (libs/rate-limit) and its webhook
- * endpoints (libs/webhooks) belong here too; they are served by controllers of those libs under
- * `management/v1/projects/:id/rate-limit` and `management/v1/projects/:id/webhooks`, decorated
- * with `@ManagementApi()`. Any controller under that prefix is management-only (the AuthGuard
+ * A project's webhook endpoints are served here too (ManagementWebhooksController, on the
+ * webhooks service); its rate-limit plan and overrides by libs/reports' management routes.
+ * Controllers elsewhere under `management/v1/` are decorated with `@ManagementApi()`. Any controller under that prefix is management-only (the AuthGuard
  * decides by path), so those libs need nothing from this module but the decorator.
  */
 @Module({
-  controllers: [ManagementProjectsController, ManagementApiKeysController],
+  imports: [WebhooksModule],
+  controllers: [
+    ManagementProjectsController,
+    ManagementApiKeysController,
+    ManagementWebhooksController,
+  ],
   providers: [ManagementService],
   exports: [ManagementService],
 })

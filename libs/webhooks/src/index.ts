@@ -4,3 +4,4 @@ export * from './webhook-endpoint.entity';
 export * from './webhook-envelope';
 export * from './webhooks.module';
 export * from './webhooks.service';
+export * from './webhooks.dto';

@@ -12,5 +12,11 @@ export const notTenantScoped: Record<string, string> = Object.fromEntries(
     'GET /management/v1/projects/:id/api-keys',
     'POST /management/v1/projects/:id/api-keys/:keyId/rotate',
     'DELETE /management/v1/projects/:id/api-keys/:keyId',
+    'POST /management/v1/projects/:id/webhooks',
+    'GET /management/v1/projects/:id/webhooks',
+    'GET /management/v1/projects/:id/webhooks/:webhookId',
+    'PUT /management/v1/projects/:id/webhooks/:webhookId',
+    'DELETE /management/v1/projects/:id/webhooks/:webhookId',
+    'POST /management/v1/projects/:id/webhooks/:webhookId/rotate-secret',
   ].map((route) => [route, reason]),
 );
