@@ -68,6 +68,36 @@ export class AuditRepository {
     );
   }
 
+  /** Many rows in one statement (bulk writes: imports, campaign batches). */
+  async insertMany(rows: AuditRow[], em: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    await em.query(
+      `INSERT INTO audit_log (id, project_id, actor_type, actor_id, route, request_id,
+         entity_type, entity_id, action, diff)
+       SELECT r.id, r.project_id, r.actor_type, r.actor_id, r.route, r.request_id,
+              r.entity_type, r.entity_id, r.action, coalesce(r.diff, '{}'::jsonb)
+       FROM jsonb_to_recordset($1::jsonb) AS r(id varchar, project_id varchar,
+         actor_type varchar, actor_id varchar, route varchar, request_id varchar,
+         entity_type varchar, entity_id varchar, action varchar, diff jsonb)`,
+      [
+        JSON.stringify(
+          rows.map((row) => ({
+            id: newId('audit'),
+            project_id: row.projectId,
+            actor_type: row.actorType,
+            actor_id: row.actorId,
+            route: row.route?.slice(0, 300) ?? null,
+            request_id: row.requestId,
+            entity_type: row.entityType,
+            entity_id: row.entityId?.slice(0, 120) ?? null,
+            action: row.action,
+            diff: row.diff,
+          })),
+        ),
+      ],
+    );
+  }
+
   async list(
     projectId: string,
     filter: AuditListFilter,
