@@ -20,6 +20,7 @@ const AUDITED_TABLES = new Map<string, AuditedTable>([
   ['validation_rules', { entityType: 'validation_rule' }],
   ['validation_rule_assignments', { entityType: 'validation_rules_assignment' }],
   ['exports', { entityType: 'export', redact: ['download_token'] }],
+  ['webhook_endpoints', { entityType: 'webhook', redact: ['secret'] }],
 ]);
 
 export function registerAuditedTable(table: string, spec: AuditedTable): void {

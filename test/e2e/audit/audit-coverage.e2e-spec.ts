@@ -226,4 +226,149 @@ describe('audit log coverage of every write path (e2e)', () => {
       ]);
     });
   });
+
+  describe('orders', () => {
+    it('the upsert by source_id records create, then update, with the order id', async () => {
+      const first = await post('/v1/orders', { source_id: 'aud-order-1', amount: 1000 }).expect(
+        200,
+      );
+      await post('/v1/orders', { source_id: 'aud-order-1', amount: 2500 }).expect(200);
+      await put('/v1/orders/aud-order-1', { status: 'PAID' }).expect(200);
+      const rows = await auditOf('order', first.body.id as string);
+      expect(rows).toMatchObject([
+        byKey('POST /v1/orders', 'create'),
+        byKey('POST /v1/orders', 'update'),
+        byKey('PUT /v1/orders/:id', 'update'),
+      ]);
+      expect(rows[0].diff).toMatchObject({ source_id: 'aud-order-1' });
+      expect(rows[1].diff).toMatchObject({ amount: 2500 });
+      expect(rows[2].diff).toMatchObject({ status: 'PAID' });
+    });
+  });
+
+  describe('validation rules and assignments', () => {
+    it('rule create/update/delete; assignment create, refused duplicate, delete, and removal with its voucher', async () => {
+      const rule = await post('/v1/validation-rules', { name: 'aud-rule' }).expect(200);
+      const ruleId = rule.body.id as string;
+      await put(`/v1/validation-rules/${ruleId}`, { name: 'aud-rule-2' }).expect(200);
+      const v = await post('/v1/vouchers/AUD-RULED', {
+        type: 'DISCOUNT_VOUCHER',
+        discount: { type: 'PERCENT', percent_off: 5 },
+      }).expect(200);
+      const body = { related_object_type: 'voucher', related_object_id: v.body.id as string };
+      const first = await post(`/v1/validation-rules/${ruleId}/assignments`, body).expect(200);
+      await post(`/v1/validation-rules/${ruleId}/assignments`, body).expect(409);
+      const other = await post(`/v1/validation-rules/${ruleId}/assignments`, {
+        related_object_type: 'campaign',
+        related_object_id: 'camp_x',
+      }).expect(200);
+      await del(`/v1/validation-rules/${ruleId}/assignments/${other.body.id}`).expect(204);
+      await del('/v1/vouchers/AUD-RULED?force=true').expect(204);
+      await del(`/v1/validation-rules/${ruleId}`).expect(204);
+
+      expect(await auditOf('validation_rule', ruleId)).toMatchObject([
+        byKey('POST /v1/validation-rules', 'create'),
+        { ...byKey('PUT /v1/validation-rules/:id', 'update'), diff: { name: 'aud-rule-2' } },
+        byKey('DELETE /v1/validation-rules/:id', 'delete'),
+      ]);
+      expect(await auditOf('validation_rules_assignment', first.body.id as string)).toMatchObject([
+        {
+          ...byKey('POST /v1/validation-rules/:id/assignments', 'create'),
+          diff: { rule_id: ruleId, related_object_id: v.body.id },
+        },
+        byKey('DELETE /v1/vouchers/:code', 'delete'),
+      ]);
+      expect(await auditOf('validation_rules_assignment', other.body.id as string)).toMatchObject([
+        { action: 'create' },
+        byKey('DELETE /v1/validation-rules/:id/assignments/:assignmentId', 'delete'),
+      ]);
+    });
+  });
+
+  describe('webhooks', () => {
+    it('create (secret redacted), update and delete', async () => {
+      const created = await post('/v1/webhooks', {
+        target_url: 'https://hooks.example.invalid/aud',
+        events: ['customer.created'],
+      }).expect(200);
+      const id = created.body.id as string;
+      await put(`/v1/webhooks/${id}`, { target_url: 'https://hooks.example.invalid/aud2' }).expect(
+        200,
+      );
+      await del(`/v1/webhooks/${id}`).expect(204);
+      const rows = await auditOf('webhook', id);
+      expect(rows).toMatchObject([
+        byKey('POST /v1/webhooks', 'create'),
+        byKey('PUT /v1/webhooks/:id', 'update'),
+        byKey('DELETE /v1/webhooks/:id', 'delete'),
+      ]);
+      expect(rows[0].diff).toMatchObject({ secret: '[redacted]' });
+      expect(JSON.stringify(rows[1].diff)).toContain('https://hooks.example.invalid/aud2');
+    });
+  });
+
+  describe('publications', () => {
+    it('a publication and the voucher it hands out', async () => {
+      const v = await post('/v1/vouchers/AUD-PUB', {
+        type: 'DISCOUNT_VOUCHER',
+        discount: { type: 'PERCENT', percent_off: 5 },
+      }).expect(200);
+      const pub = await post('/v1/publications', {
+        voucher: 'AUD-PUB',
+        customer: { source_id: 'aud-pub-cust' },
+      }).expect(200);
+      const rows = await auditOf('publication', pub.body.id as string);
+      expect(rows).toMatchObject([
+        byKey('POST /v1/publications', 'create'),
+        { ...byKey('POST /v1/publications', 'update'), diff: { vouchers: ['AUD-PUB'] } },
+      ]);
+      expect(rows[0].diff).toMatchObject({ result: 'SUCCESS', voucher_code: 'AUD-PUB' });
+      const voucherRows = await auditOf('voucher', v.body.id as string);
+      expect(voucherRows[voucherRows.length - 1]).toMatchObject({
+        ...byKey('POST /v1/publications', 'update'),
+        diff: { holder_id: expect.stringMatching(/^cust_/) },
+      });
+    });
+  });
+
+  describe('redemptions', () => {
+    it('a redemption and its rollback, besides the ledger', async () => {
+      await post('/v1/vouchers/AUD-RED', {
+        type: 'DISCOUNT_VOUCHER',
+        discount: { type: 'AMOUNT', amount_off: 100 },
+      }).expect(200);
+      const redeemed = await post('/v1/vouchers/AUD-RED/redemption', {
+        order: { amount: 1000 },
+      }).expect(200);
+      const id = redeemed.body.id as string;
+      const rolled = await post(`/v1/redemptions/${id}/rollback`).expect(200);
+      expect(await auditOf('redemption', id)).toMatchObject([
+        {
+          ...byKey('POST /v1/vouchers/:code/redemption', 'create'),
+          diff: { kind: 'single', result: 'SUCCESS', voucher_code: 'AUD-RED' },
+        },
+        {
+          ...byKey('POST /v1/redemptions/:id/rollback', 'update'),
+          diff: { status: 'ROLLED_BACK', rollback_id: rolled.body.id },
+        },
+      ]);
+      expect(await auditOf('redemption', rolled.body.id as string)).toMatchObject([
+        {
+          ...byKey('POST /v1/redemptions/:id/rollback', 'create'),
+          diff: { kind: 'rollback', redemption_id: id },
+        },
+      ]);
+    });
+  });
+
+  describe('exports', () => {
+    it('create and delete', async () => {
+      const created = await post('/v1/exports', { exported_object: 'customer' }).expect(200);
+      const id = created.body.id as string;
+      await del(`/v1/exports/${id}`).expect(204);
+      const rows = await auditOf('export', id);
+      expect(rows[0]).toMatchObject(byKey('POST /v1/exports', 'create'));
+      expect(rows[rows.length - 1]).toMatchObject(byKey('DELETE /v1/exports/:id', 'delete'));
+    });
+  });
 });
