@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { createTestManagementKey } from '../../factories/management.factory';
 import { createTestProject, TestProject } from '../../factories/project.factory';
 import { createTestApp, TestApp } from '../../utils/test-app';
 import { waitForAction } from '../vouchers/helpers';
@@ -369,6 +370,29 @@ describe('audit log coverage of every write path (e2e)', () => {
       const rows = await auditOf('export', id);
       expect(rows[0]).toMatchObject(byKey('POST /v1/exports', 'create'));
       expect(rows[rows.length - 1]).toMatchObject(byKey('DELETE /v1/exports/:id', 'delete'));
+    });
+  });
+
+  describe('management', () => {
+    it("a project's rate-limit policy", async () => {
+      const m = await createTestManagementKey(t.app);
+      await http()
+        .put(`/management/v1/projects/${a.projectId}/rate-limits`)
+        .set(m.headers)
+        .send({ per_minute: 600 })
+        .expect(200);
+      const res = await http()
+        .get(`/management/v1/projects/${a.projectId}/audit-log?entity_type=rate_limit_policy`)
+        .set(m.headers)
+        .expect(200);
+      expect(res.body.data).toMatchObject([
+        {
+          route: 'PUT /management/v1/projects/:id/rate-limits',
+          actor: { type: 'management_key', id: m.id },
+          entity_id: a.projectId,
+          diff: { per_minute: 600 },
+        },
+      ]);
     });
   });
 });
