@@ -324,6 +324,20 @@ describe('audit log coverage of every write path (e2e)', () => {
         { ...byKey('POST /v1/publications', 'update'), diff: { vouchers: ['AUD-PUB'] } },
       ]);
       expect(rows[0].diff).toMatchObject({ result: 'SUCCESS', voucher_code: 'AUD-PUB' });
+
+      // A second customer is refused after its publication row went in: the rollback takes
+      // that row's audit entry with it; only the FAILURE record (own transaction) remains.
+      await post('/v1/publications', {
+        voucher: 'AUD-PUB',
+        customer: { source_id: 'aud-pub-other' },
+      }).expect(400);
+      const all = await http()
+        .get('/v1/audit-log?entity_type=publication&limit=100')
+        .set(a.headers)
+        .expect(200);
+      const creates = (all.body.data as Entry[]).filter((e) => e.action === 'create');
+      expect(creates.map((e) => e.diff.result).sort()).toEqual(['FAILURE', 'SUCCESS']);
+
       const voucherRows = await auditOf('voucher', v.body.id as string);
       expect(voucherRows[voucherRows.length - 1]).toMatchObject({
         ...byKey('POST /v1/publications', 'update'),
