@@ -20,6 +20,9 @@ const AUDITED_TABLES = new Map<string, AuditedTable>([
   ['validation_rules', { entityType: 'validation_rule' }],
   ['validation_rule_assignments', { entityType: 'validation_rules_assignment' }],
   ['exports', { entityType: 'export', redact: ['download_token'] }],
+  ['webhook_endpoints', { entityType: 'webhook', redact: ['secret'] }],
+  // An upsert: recorded as `create` with the values set, the project id as the entity id.
+  ['project_rate_limits', { entityType: 'rate_limit_policy' }],
 ]);
 
 export function registerAuditedTable(table: string, spec: AuditedTable): void {

@@ -47,12 +47,16 @@ export class AuditRepository {
     return em ?? this.dataSource.manager;
   }
 
-  /** Raw INSERT on purpose: an audit row must never itself go through the entity subscribers. */
+  /**
+   * Raw INSERT on purpose: an audit row must never itself go through the entity subscribers.
+   * `clock_timestamp()`, not the column default `now()` (the transaction's start): the changes
+   * of one transaction then list in the order they were made.
+   */
   async insert(row: AuditRow, em: EntityManager): Promise<void> {
     await em.query(
       `INSERT INTO audit_log (id, project_id, actor_type, actor_id, route, request_id,
-         entity_type, entity_id, action, diff)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+         entity_type, entity_id, action, diff, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, clock_timestamp())`,
       [
         newId('audit'),
         row.projectId,
@@ -64,6 +68,37 @@ export class AuditRepository {
         row.entityId?.slice(0, 120) ?? null,
         row.action,
         JSON.stringify(row.diff),
+      ],
+    );
+  }
+
+  /** Many rows in one statement (bulk writes: imports, campaign batches). */
+  async insertMany(rows: AuditRow[], em: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    await em.query(
+      `INSERT INTO audit_log (id, project_id, actor_type, actor_id, route, request_id,
+         entity_type, entity_id, action, diff, created_at)
+       SELECT r.id, r.project_id, r.actor_type, r.actor_id, r.route, r.request_id,
+              r.entity_type, r.entity_id, r.action, coalesce(r.diff, '{}'::jsonb),
+              clock_timestamp()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id varchar, project_id varchar,
+         actor_type varchar, actor_id varchar, route varchar, request_id varchar,
+         entity_type varchar, entity_id varchar, action varchar, diff jsonb)`,
+      [
+        JSON.stringify(
+          rows.map((row) => ({
+            id: newId('audit'),
+            project_id: row.projectId,
+            actor_type: row.actorType,
+            actor_id: row.actorId,
+            route: row.route?.slice(0, 300) ?? null,
+            request_id: row.requestId,
+            entity_type: row.entityType,
+            entity_id: row.entityId?.slice(0, 120) ?? null,
+            action: row.action,
+            diff: row.diff,
+          })),
+        ),
       ],
     );
   }

@@ -5,7 +5,7 @@ import { TenancyRepository } from '@app/tenancy';
 import { currentAuditContext } from './audit-context';
 import { compactDiff, GENESIS_HASH, ledgerHash } from './audit-diff';
 import { AuditLogEntity } from './audit-log.entity';
-import { AuditListFilter, AuditRepository, CounterMismatch } from './audit.repository';
+import { AuditListFilter, AuditRepository, AuditRow, CounterMismatch } from './audit.repository';
 
 /** What a service reports when it changes data the subscriber cannot see (raw SQL). */
 export interface AuditRecord {
@@ -67,6 +67,24 @@ export function auditEntryView(row: AuditLogEntity) {
   };
 }
 
+/** The row for an explicit record: the actor, route and request come from the request context. */
+function auditRow(record: AuditRecord): AuditRow {
+  const context = currentAuditContext();
+  return {
+    projectId: record.projectId !== undefined ? record.projectId : (context?.projectId ?? null),
+    actorType: context?.actorType ?? 'system',
+    actorId: context?.actorId ?? null,
+    route: context?.route ?? null,
+    requestId: context?.requestId ?? null,
+    entityType: record.entityType,
+    entityId: record.entityId,
+    action: record.action,
+    diff: record.diff
+      ? compactDiff(record.action === 'create' ? 'create' : 'update', record.diff, undefined)
+      : {},
+  };
+}
+
 @Injectable()
 export class AuditService {
   constructor(
@@ -80,21 +98,12 @@ export class AuditService {
    * (jobs, CLI) the actor is `system`.
    */
   async record(em: EntityManager, record: AuditRecord): Promise<void> {
-    const context = currentAuditContext();
-    await this.repository.insert(
-      {
-        projectId: record.projectId !== undefined ? record.projectId : (context?.projectId ?? null),
-        actorType: context?.actorType ?? 'system',
-        actorId: context?.actorId ?? null,
-        route: context?.route ?? null,
-        requestId: context?.requestId ?? null,
-        entityType: record.entityType,
-        entityId: record.entityId,
-        action: record.action,
-        diff: record.diff ? compactDiff('update', record.diff, undefined) : {},
-      },
-      em,
-    );
+    await this.repository.insert(auditRow(record), em);
+  }
+
+  /** `record` for many changes of one bulk write, in one INSERT (imports, campaign batches). */
+  async recordMany(em: EntityManager, records: AuditRecord[]): Promise<void> {
+    await this.repository.insertMany(records.map(auditRow), em);
   }
 
   /**

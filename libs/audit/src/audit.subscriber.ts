@@ -14,8 +14,11 @@ import { AuditRepository } from './audit.repository';
 
 type Action = 'create' | 'update' | 'delete' | 'soft_delete';
 
-/** Entity values by column name (what the SQL and the API call the field). */
-function columnValues(
+/**
+ * Entity values by column name (what the SQL and the API call the field). Also turns a partial
+ * entity (the changes of an explicit `AuditService.record`) into a diff by column.
+ */
+export function columnValues(
   metadata: EntityMetadata,
   entity: ObjectLiteral | undefined,
 ): Record<string, unknown> | undefined {

@@ -6,3 +6,4 @@ export * from './audit-registry';
 export * from './audit.module';
 export * from './audit.repository';
 export * from './audit.service';
+export { columnValues as auditColumns } from './audit.subscriber';

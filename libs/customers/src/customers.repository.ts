@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, auditColumns } from '@app/audit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Paging, SortOrder } from '@app/core';
 import { CustomerEntity } from './customer.entity';
@@ -27,7 +28,10 @@ const SORT_COLUMNS: Record<CustomerSortField, string> = {
 
 @Injectable()
 export class CustomersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private repo(em?: EntityManager) {
     return (em ?? this.dataSource.manager).getRepository(CustomerEntity);
@@ -114,6 +118,15 @@ export class CustomersRepository {
        RETURNING "id", (xmax = 0) AS "inserted"`,
       values,
     )) as { id: string; inserted: boolean }[];
+    // Raw SQL: the audit subscriber does not see it, so the change is recorded here.
+    const diff = Object.fromEntries(entries.map(([p, v]) => [this.column(p), v]));
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'customer',
+      entityId: rows[0].id,
+      action: rows[0].inserted ? 'create' : 'update',
+      projectId,
+      diff: rows[0].inserted ? { source_id: sourceId, ...diff } : diff,
+    });
     return rows[0];
   }
 
@@ -123,15 +136,39 @@ export class CustomersRepository {
     changes: CustomerChanges & { sourceId?: string; updatedAt: Date },
     em?: EntityManager,
   ): Promise<void> {
-    await this.repo(em).update(
-      { projectId, id },
-      changes as QueryDeepPartialEntity<CustomerEntity>,
-    );
+    // The subscriber would see this update but not its row (the route's :id may be a
+    // source_id): it is recorded here, by id, instead.
+    await this.repo(em)
+      .createQueryBuilder()
+      .update()
+      .set(changes as QueryDeepPartialEntity<CustomerEntity>)
+      .where({ projectId, id })
+      .callListeners(false)
+      .execute();
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'customer',
+      entityId: id,
+      action: 'update',
+      projectId,
+      diff: auditColumns(this.repo(em).metadata, changes),
+    });
   }
 
   async delete(projectId: string, id: string, em?: EntityManager): Promise<boolean> {
-    const result = await this.repo(em).delete({ projectId, id });
-    return (result.affected ?? 0) > 0;
+    const result = await this.repo(em)
+      .createQueryBuilder()
+      .delete()
+      .where({ projectId, id })
+      .callListeners(false)
+      .execute();
+    if (!result.affected) return false;
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'customer',
+      entityId: id,
+      action: 'delete',
+      projectId,
+    });
+    return true;
   }
 
   async list(

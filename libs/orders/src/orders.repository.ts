@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, auditColumns } from '@app/audit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Paging, SortOrder } from '@app/core';
 import { OrderEntity } from './order.entity';
@@ -23,7 +24,10 @@ const lockOption = (lock: boolean) =>
 
 @Injectable()
 export class OrdersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private repo(em?: EntityManager) {
     return (em ?? this.dataSource.manager).getRepository(OrderEntity);
@@ -57,8 +61,18 @@ export class OrdersRepository {
       .values(row as QueryDeepPartialEntity<OrderEntity>)
       .orIgnore()
       .returning(['id'])
+      // The subscriber would record a create even when the conflict skipped the row.
+      .callListeners(false)
       .execute();
-    return (result.raw as unknown[]).length > 0;
+    if ((result.raw as unknown[]).length === 0) return false;
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'order',
+      entityId: row.id ?? null,
+      action: 'create',
+      projectId: row.projectId,
+      diff: auditColumns(this.repo(em).metadata, row),
+    });
+    return true;
   }
 
   async update(
@@ -68,7 +82,22 @@ export class OrdersRepository {
     em?: EntityManager,
   ): Promise<void> {
     // jsonb values are bound as parameters; TypeORM's deep-partial type just does not model them.
-    await this.repo(em).update({ projectId, id }, changes as QueryDeepPartialEntity<OrderEntity>);
+    // The subscriber would see this update but not its row (the route has no id, or a
+    // source_id): it is recorded here, by id, instead.
+    await this.repo(em)
+      .createQueryBuilder()
+      .update()
+      .set(changes as QueryDeepPartialEntity<OrderEntity>)
+      .where({ projectId, id })
+      .callListeners(false)
+      .execute();
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'order',
+      entityId: id,
+      action: 'update',
+      projectId,
+      diff: auditColumns(this.repo(em).metadata, changes),
+    });
   }
 
   async list(

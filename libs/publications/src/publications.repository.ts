@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '@app/audit';
 import type { Paging, SortOrder } from '@app/core';
 import type { PublicationResult } from './publication.entity';
 import type { PublicationRecord, PublishedCode } from './publication.mapping';
@@ -111,7 +112,11 @@ class Params {
 
 @Injectable()
 export class PublicationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Raw SQL, unseen by the audit subscriber: a publication records itself through `audit`. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private em(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
@@ -142,6 +147,22 @@ export class PublicationsRepository {
         row.isReferralCode,
       ],
     );
+    await this.audit.record(em, {
+      entityType: 'publication',
+      entityId: row.id,
+      action: 'create',
+      projectId,
+      diff: {
+        campaign_id: row.campaignId,
+        customer_id: row.customerId,
+        source_id: row.sourceId,
+        channel: row.channel,
+        result: row.result,
+        failure_code: row.failureCode,
+        voucher_code: row.voucherCode,
+        join_once: row.joinOnce,
+      },
+    });
   }
 
   /** Records the codes of a publication and its first code (for sorting). */
@@ -162,6 +183,13 @@ export class PublicationsRepository {
       publicationId,
       codes[0]?.code ?? null,
     ]);
+    await this.audit.record(em, {
+      entityType: 'publication',
+      entityId: publicationId,
+      action: 'update',
+      projectId,
+      diff: { vouchers: codes.map((c) => c.code) },
+    });
   }
 
   async findById(projectId: string, id: string, em?: EntityManager) {

@@ -261,12 +261,7 @@ export class RateLimitService {
       limitName: denied.name,
     });
     if (denied.name === 'client_ip')
-      this.blockAfterDenial(
-        `cip:${auth.appId}:${request.ip}`,
-        'project',
-        decision,
-        auth.projectId,
-      );
+      this.blockAfterDenial(`cip:${auth.appId}:${request.ip}`, 'project', decision, auth.projectId);
     else
       this.blockAfterDenial(
         `app:${auth.appId}`,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '@app/audit';
 import { VoucherEntity } from '@app/vouchers';
 import { RedemptionEntity, RedemptionKind } from './redemption.entity';
 
@@ -37,7 +38,14 @@ const USE_KINDS: RedemptionKind[] = ['single', 'child'];
  */
 @Injectable()
 export class RedemptionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * Redemptions and rollbacks are sealed in the hash-chained ledger; the audit log carries them
+   * too (who, which route), one compact row each, recorded here in the same transaction.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private em(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
@@ -272,10 +280,33 @@ export class RedemptionsRepository {
 
   async insert(rows: Partial<RedemptionEntity>[], em: EntityManager): Promise<void> {
     // jsonb columns are plain objects; TypeORM's deep-partial type cannot express that.
-    if (rows.length)
-      await em
-        .getRepository(RedemptionEntity)
-        .insert(rows as Parameters<ReturnType<EntityManager['getRepository']>['insert']>[0]);
+    if (!rows.length) return;
+    await em
+      .getRepository(RedemptionEntity)
+      .insert(rows as Parameters<ReturnType<EntityManager['getRepository']>['insert']>[0]);
+    // The snapshots stay out of the diff: the redemption itself keeps them.
+    await this.audit.recordMany(
+      em,
+      rows.map((r) => ({
+        entityType: 'redemption',
+        entityId: r.id ?? null,
+        action: 'create',
+        projectId: r.projectId,
+        diff: {
+          kind: r.kind,
+          result: r.result,
+          status: r.status,
+          parent_id: r.parentId,
+          redemption_id: r.redemptionId,
+          voucher_id: r.voucherId,
+          voucher_code: r.voucherCode,
+          customer_id: r.customerId,
+          order_id: r.orderId,
+          amount: r.amount,
+          failure_code: r.failureCode,
+        },
+      })),
+    );
   }
 
   async findById(projectId: string, id: string, em?: EntityManager) {
@@ -316,7 +347,15 @@ export class RedemptionsRepository {
         [projectId, id, rollbackId, at, kinds],
       ),
     );
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    await this.audit.record(em, {
+      entityType: 'redemption',
+      entityId: id,
+      action: 'update',
+      projectId,
+      diff: { status: 'ROLLED_BACK', rollback_id: rollbackId },
+    });
+    return true;
   }
 
   async list(

@@ -34,7 +34,9 @@ export class RateLimitAdminController {
   }
 
   @Put('projects/:id/rate-limits')
-  @ApiOperation({ summary: "Set a project's plan and overrides (applies within the policy cache TTL)" })
+  @ApiOperation({
+    summary: "Set a project's plan and overrides (applies within the policy cache TTL)",
+  })
   @ApiOkResponse({ type: RateLimitPolicyResponse })
   update(@Param() params: ProjectIdParam, @Body() body: UpdateRateLimitPolicyDto) {
     return this.admin.updatePolicy(params.id, body);

@@ -77,7 +77,9 @@ export class LimitedProjectResponse {
 
 export class RateLimitStatusResponse {
   @ApiProperty({ example: 'rate_limit_status' }) object: string;
-  @ApiProperty({ description: 'The state is this process’s own (each API instance answers for itself)' })
+  @ApiProperty({
+    description: 'The state is this process’s own (each API instance answers for itself)',
+  })
   generated_at: string;
   @ApiProperty() enabled: boolean;
   @ApiProperty() window_seconds: number;

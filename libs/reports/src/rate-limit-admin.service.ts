@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isoOrNull } from '@app/core';
-import {
-  ProjectPolicy,
-  RateLimitPolicyService,
-  RateLimitService,
-} from '@app/rate-limit';
+import { ProjectPolicy, RateLimitPolicyService, RateLimitService } from '@app/rate-limit';
 import type { UpdateRateLimitPolicyDto } from './rate-limit-admin.dto';
 
 function policyBody(projectId: string, p: ProjectPolicy) {

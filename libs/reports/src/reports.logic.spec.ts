@@ -47,7 +47,12 @@ describe('rollupDelta', () => {
   it('counts a rollback at the rollback date with the returned gift credits', () => {
     const data = {
       ...redemption(),
-      redemption_rollback: { id: 'rr_1', redemption_id: 'r_1', amount: 300, date: '2026-02-01T23:59:00Z' },
+      redemption_rollback: {
+        id: 'rr_1',
+        redemption_id: 'r_1',
+        amount: 300,
+        date: '2026-02-01T23:59:00Z',
+      },
     };
     const d = rollupDelta('redemption.rollback.succeeded', data, created)!;
     expect(d.hourly).toMatchObject({

@@ -112,7 +112,8 @@ export function rollupDelta(
   const daily: DailyDelta[] = [];
   if (!isParent) {
     const voucherId = r.voucher?.id ?? r.related_object_id;
-    if (voucherId) daily.push({ dimension: 'voucher', dimensionId: voucherId, campaignId, day, ...counts });
+    if (voucherId)
+      daily.push({ dimension: 'voucher', dimensionId: voucherId, campaignId, day, ...counts });
     if (r.customer_id)
       daily.push({ dimension: 'customer', dimensionId: r.customer_id, campaignId, day, ...counts });
   }
@@ -140,6 +141,7 @@ export function bucketStarts(start: Date, end: Date, granularity: Granularity): 
   if (granularity === 'day') cursor.setUTCHours(0, 0, 0, 0);
   else cursor.setUTCMinutes(0, 0, 0);
   const stepMs = granularity === 'day' ? 24 * 3600_000 : 3600_000;
-  for (let t = cursor.getTime(); t < end.getTime(); t += stepMs) out.push(new Date(t).toISOString());
+  for (let t = cursor.getTime(); t < end.getTime(); t += stepMs)
+    out.push(new Date(t).toISOString());
   return out;
 }

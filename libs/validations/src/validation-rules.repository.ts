@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditService } from '@app/audit';
 import type { Paging, SortOrder } from '@app/core';
 import {
   RelatedObjectType,
@@ -36,7 +37,10 @@ const fromRow = (row: AssignmentRow): ValidationRuleAssignmentEntity =>
 
 @Injectable()
 export class ValidationRulesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private em(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
@@ -131,12 +135,26 @@ export class ValidationRulesRepository {
         relatedObjectId: row.relatedObjectId,
         createdAt: row.createdAt,
       })
-      .returning('*');
+      .returning('*')
+      // The subscriber would record a create even when the conflict skipped the row.
+      .callListeners(false);
     if (replace) qb.orUpdate(['id', 'created_at'], conflictColumns);
     else qb.orIgnore();
     const result = await qb.execute();
     const rows = result.raw as AssignmentRow[];
-    return rows.length ? fromRow(rows[0]) : null;
+    if (!rows.length) return null;
+    await this.audit.record(this.em(em), {
+      entityType: 'validation_rules_assignment',
+      entityId: row.id,
+      action: 'create',
+      projectId: row.projectId,
+      diff: {
+        rule_id: row.ruleId,
+        related_object_type: row.relatedObjectType,
+        related_object_id: row.relatedObjectId,
+      },
+    });
+    return fromRow(rows[0]);
   }
 
   findAssignmentFor(
@@ -215,12 +233,7 @@ export class ValidationRulesRepository {
     objectId: string,
     em?: EntityManager,
   ): Promise<number> {
-    const result = await this.assignments(em).delete({
-      projectId,
-      relatedObjectType: type,
-      relatedObjectId: objectId,
-    });
-    return result.affected ?? 0;
+    return this.deleteAssignmentsForObjects(projectId, type, [objectId], em);
   }
 
   /** The bulk form, for a batch of deleted objects (e.g. a campaign's vouchers). */
@@ -231,11 +244,25 @@ export class ValidationRulesRepository {
     em?: EntityManager,
   ): Promise<number> {
     if (objectIds.length === 0) return 0;
-    const result = await this.assignments(em).delete({
-      projectId,
-      relatedObjectType: type,
-      relatedObjectId: In(objectIds),
-    });
-    return result.affected ?? 0;
+    // Recorded here, by assignment id: the subscriber would not know which rows went (and
+    // would fall back to the route's parameter, the deleted object's code).
+    const result = await this.assignments(em)
+      .createQueryBuilder()
+      .delete()
+      .where({ projectId, relatedObjectType: type, relatedObjectId: In(objectIds) })
+      .returning(['id'])
+      .callListeners(false)
+      .execute();
+    const rows = (result.raw as { id: string }[]) ?? [];
+    await this.audit.recordMany(
+      this.em(em),
+      rows.map((r) => ({
+        entityType: 'validation_rules_assignment',
+        entityId: r.id,
+        action: 'delete',
+        projectId,
+      })),
+    );
+    return rows.length;
   }
 }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditService, auditColumns } from '@app/audit';
 import { CampaignEntity } from './campaign.entity';
 
 @Injectable()
 export class CampaignsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private repo(em?: EntityManager) {
     return (em ?? this.dataSource.manager).getRepository(CampaignEntity);
@@ -52,10 +56,22 @@ export class CampaignsRepository {
     em?: EntityManager,
   ): Promise<void> {
     // jsonb values are bound as parameters; TypeORM's deep-partial type does not model them.
-    await this.repo(em).update({ projectId, id }, {
-      ...changes,
-      updatedAt: new Date(),
-    } as QueryDeepPartialEntity<CampaignEntity>);
+    // The subscriber would see this update but not its row (a campaign is addressed by name
+    // too): it is recorded here, by id, instead.
+    await this.repo(em)
+      .createQueryBuilder()
+      .update()
+      .set({ ...changes, updatedAt: new Date() } as QueryDeepPartialEntity<CampaignEntity>)
+      .where({ projectId, id })
+      .callListeners(false)
+      .execute();
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'campaign',
+      entityId: id,
+      action: changes.deletedAt ? 'soft_delete' : 'update',
+      projectId,
+      diff: auditColumns(this.repo(em).metadata, changes),
+    });
   }
 
   async addVouchersCount(projectId: string, id: string, delta: number, em?: EntityManager) {
@@ -66,8 +82,20 @@ export class CampaignsRepository {
     );
   }
 
+  /** Runs in the deletion job: recorded explicitly (as `system` there), by id. */
   async hardDelete(projectId: string, id: string, em?: EntityManager) {
-    await this.repo(em).delete({ projectId, id });
+    await this.repo(em)
+      .createQueryBuilder()
+      .delete()
+      .where({ projectId, id })
+      .callListeners(false)
+      .execute();
+    await this.audit.record(em ?? this.dataSource.manager, {
+      entityType: 'campaign',
+      entityId: id,
+      action: 'delete',
+      projectId,
+    });
   }
 
   async list(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '@app/audit';
 import { VoucherEntity } from './voucher.entity';
 
 /**
@@ -8,7 +9,11 @@ import { VoucherEntity } from './voucher.entity';
  */
 @Injectable()
 export class VoucherHoldersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Raw SQL, unseen by the audit subscriber: each claim records itself through `audit`. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private em(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
@@ -43,7 +48,9 @@ export class VoucherHoldersRepository {
        RETURNING v.id, v.code`,
       [projectId, campaignId, holderId, count],
     )) as unknown;
-    return returned<{ id: string; code: string }>(result);
+    const claimed = returned<{ id: string; code: string }>(result);
+    await this.recordClaims(projectId, holderId, claimed, em);
+    return claimed;
   }
 
   /** Hands one given voucher to `holderId` if it has no holder yet; false otherwise. */
@@ -60,7 +67,27 @@ export class VoucherHoldersRepository {
        RETURNING id`,
       [projectId, voucherId, holderId],
     )) as unknown;
-    return returned(result).length > 0;
+    const claimed = returned<{ id: string }>(result);
+    await this.recordClaims(projectId, holderId, claimed, em);
+    return claimed.length > 0;
+  }
+
+  private recordClaims(
+    projectId: string,
+    holderId: string,
+    claimed: { id: string }[],
+    em: EntityManager,
+  ): Promise<void> {
+    return this.audit.recordMany(
+      this.em(em),
+      claimed.map((v) => ({
+        entityType: 'voucher',
+        entityId: v.id,
+        action: 'update',
+        projectId,
+        diff: { holder_id: holderId, publish_count_change: 1 },
+      })),
+    );
   }
 
   /** Vouchers by id (bin included: a publication still shows the code it handed out). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '@app/audit';
 import { VoucherTransactionEntity } from './voucher-transaction.entity';
 import { VoucherEntity } from './voucher.entity';
 import type { FilterCondition, ParsedFilters } from './voucher-filters';
@@ -80,7 +81,14 @@ export interface BalanceChange {
 
 @Injectable()
 export class VouchersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * Every write here is raw SQL, which the audit subscriber never sees: each one records its
+   * change explicitly through `audit`, on the same manager (so in the same transaction).
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private em(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
@@ -105,9 +113,20 @@ export class VouchersRepository {
        SELECT ${SELECT_FROM('r', 'r.id', 'r.code')}
        FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
        ON CONFLICT (project_id, code) DO NOTHING
-       RETURNING code`,
+       RETURNING id, code`,
       [projectId, JSON.stringify(rows)],
-    )) as { code: string }[];
+    )) as { id: string; code: string }[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    await this.audit.recordMany(
+      this.em(em),
+      result.map((r) => ({
+        entityType: 'voucher',
+        entityId: r.id,
+        action: 'create',
+        projectId,
+        diff: { ...byId.get(r.id) },
+      })),
+    );
     return result.map((r) => r.code);
   }
 
@@ -134,6 +153,16 @@ export class VouchersRepository {
        ) SELECT count(*)::int AS n FROM inserted`,
       [projectId, ids, codes, JSON.stringify(template)],
     )) as { n: number }[];
+    // One row per generated batch, not per code: generation is the campaign's change, and
+    // its vouchers share one template (the diff).
+    if (row.n > 0)
+      await this.audit.record(this.em(em), {
+        entityType: 'campaign',
+        entityId: template.campaign_id,
+        action: 'generate_vouchers',
+        projectId,
+        diff: { vouchers_added: row.n, ...template },
+      });
     return row.n;
   }
 
@@ -177,14 +206,29 @@ export class VouchersRepository {
        WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL`,
       params,
     )) as unknown;
-    return affectedRows(result) > 0;
+    if (affectedRows(result) === 0) return false;
+    await this.audit.record(this.em(em), {
+      entityType: 'voucher',
+      entityId: id,
+      action: 'update',
+      projectId,
+      diff: Object.fromEntries(entries),
+    });
+    return true;
   }
 
   async softDelete(projectId: string, id: string, em?: EntityManager): Promise<void> {
-    await this.em(em).query(
+    const result = (await this.em(em).query(
       `UPDATE vouchers SET deleted_at = now() WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL`,
       [projectId, id],
-    );
+    )) as unknown;
+    if (affectedRows(result) > 0)
+      await this.audit.record(this.em(em), {
+        entityType: 'voucher',
+        entityId: id,
+        action: 'soft_delete',
+        projectId,
+      });
   }
 
   async hardDelete(projectId: string, id: string, em?: EntityManager): Promise<void> {
@@ -192,10 +236,17 @@ export class VouchersRepository {
       `DELETE FROM voucher_transactions WHERE project_id = $1 AND voucher_id = $2`,
       [projectId, id],
     );
-    await this.em(em).query(`DELETE FROM vouchers WHERE project_id = $1 AND id = $2`, [
-      projectId,
-      id,
-    ]);
+    const result = (await this.em(em).query(
+      `DELETE FROM vouchers WHERE project_id = $1 AND id = $2`,
+      [projectId, id],
+    )) as unknown;
+    if (affectedRows(result) > 0)
+      await this.audit.record(this.em(em), {
+        entityType: 'voucher',
+        entityId: id,
+        action: 'delete',
+        projectId,
+      });
   }
 
   /** Moves up to `limit` of a campaign's vouchers to the bin; returns how many. */
@@ -205,13 +256,25 @@ export class VouchersRepository {
     limit: number,
     em?: EntityManager,
   ) {
-    const result = (await this.em(em).query(
-      `UPDATE vouchers SET deleted_at = now()
-       WHERE id IN (SELECT id FROM vouchers WHERE project_id = $1 AND campaign_id = $2
-                    AND deleted_at IS NULL LIMIT $3)`,
-      [projectId, campaignId, limit],
-    )) as unknown;
-    return affectedRows(result);
+    const rows = returnedRows<{ id: string }>(
+      (await this.em(em).query(
+        `UPDATE vouchers SET deleted_at = now()
+         WHERE id IN (SELECT id FROM vouchers WHERE project_id = $1 AND campaign_id = $2
+                      AND deleted_at IS NULL LIMIT $3)
+         RETURNING id`,
+        [projectId, campaignId, limit],
+      )) as unknown,
+    );
+    await this.audit.recordMany(
+      this.em(em),
+      rows.map((r) => ({
+        entityType: 'voucher',
+        entityId: r.id,
+        action: 'soft_delete',
+        projectId,
+      })),
+    );
+    return rows.length;
   }
 
   /**
@@ -237,6 +300,10 @@ export class VouchersRepository {
        SELECT id FROM gone`,
       [projectId, campaignId, limit],
     )) as { id: string }[];
+    await this.audit.recordMany(
+      this.em(em),
+      rows.map((r) => ({ entityType: 'voucher', entityId: r.id, action: 'delete', projectId })),
+    );
     return rows.map((r) => r.id);
   }
 
@@ -254,10 +321,24 @@ export class VouchersRepository {
       params.push(isJsonColumn(column) ? JSON.stringify(value) : value);
       return `"${column}" = $${params.length}${isJsonColumn(column) ? '::jsonb' : ''}`;
     });
-    await this.em(em).query(
-      `UPDATE vouchers SET ${sets.join(', ')}, updated_at = now()
-       WHERE project_id = $1 AND campaign_id = $2 AND deleted_at IS NULL`,
-      params,
+    const rows = returnedRows<{ id: string }>(
+      (await this.em(em).query(
+        `UPDATE vouchers SET ${sets.join(', ')}, updated_at = now()
+         WHERE project_id = $1 AND campaign_id = $2 AND deleted_at IS NULL
+         RETURNING id`,
+        params,
+      )) as unknown,
+    );
+    const diff = Object.fromEntries(entries);
+    await this.audit.recordMany(
+      this.em(em),
+      rows.map((r) => ({
+        entityType: 'voucher',
+        entityId: r.id,
+        action: 'update',
+        projectId,
+        diff,
+      })),
     );
   }
 
@@ -387,6 +468,13 @@ export class VouchersRepository {
       gift_amount: string;
     }>(rows);
     if (!list.length) return null;
+    await this.audit.record(this.em(em), {
+      entityType: 'voucher',
+      entityId: list[0].id,
+      action: 'update',
+      projectId,
+      diff: { gift_balance_change: amount, gift_balance: list[0].gift_balance },
+    });
     return {
       voucherId: list[0].id,
       campaignId: list[0].campaign_id,

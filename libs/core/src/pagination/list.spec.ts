@@ -28,7 +28,10 @@ describe('list helpers', () => {
       direction: 'ASC',
     });
     expect(() => parseOrder('password', ['created_at', 'code'], fallback)).toThrow(
-      expect.objectContaining({ key: 'invalid_query_params', details: expect.stringContaining('.order') }),
+      expect.objectContaining({
+        key: 'invalid_query_params',
+        details: expect.stringContaining('.order'),
+      }),
     );
   });
 
