@@ -3,13 +3,13 @@ import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { EventsService } from '@app/queue';
 import { signatureMatches } from '@app/webhooks';
-import { createTestProject, TestProject } from '../factories/project.factory';
-import { createIsolatedDatabase, IsolatedDatabase, isolatedEnv } from '../utils/isolated-database';
-import { TestRedisServer } from '../utils/redis-server';
+import type { TestProject } from '../factories/project.factory';
+import type { TestRedisServer } from '../utils/redis-server';
 import { waitProcessed } from '../utils/side-effects.helpers';
-import { createTestApp, TestApp } from '../utils/test-app';
+import { startRedisOutageFixture, RedisOutageFixture } from '../utils/redis-outage.fixture';
+import type { TestApp } from '../utils/test-app';
 import { sleep, waitFor } from '../utils/wait-for';
-import { WebhookReceiver } from '../utils/webhook-receiver';
+import type { WebhookReceiver } from '../utils/webhook-receiver';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +21,7 @@ const REDEMPTIONS = 100;
  * `redemption.succeeded` webhooks arrives exactly once and the customer summary counts 100.
  */
 describe('redemptions while Redis is paused (integration: own redis-server, loopback receiver)', () => {
-  let db: IsolatedDatabase;
+  let f: RedisOutageFixture;
   let redis: TestRedisServer;
   let receiver: WebhookReceiver;
   let t: TestApp;
@@ -29,38 +29,15 @@ describe('redemptions while Redis is paused (integration: own redis-server, loop
   let secret: string;
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    redis = await new TestRedisServer().start();
-    receiver = await new WebhookReceiver().start();
-    t = await createTestApp({
-      env: {
-        ...isolatedEnv(db),
-        REDIS_URL: redis.url,
-        QUEUE_ENQUEUE_TIMEOUT_MS: '300',
-        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-        WEBHOOK_RETRY_SCHEDULE_MS: '200,400,800,1000,1000,1000',
-      },
-    });
-    p = await createTestProject(t.app);
-    const hook = await request(t.app.getHttpServer())
-      .post('/v1/webhooks')
-      .set(p.headers)
-      .send({ target_url: receiver.url, events: ['redemption.succeeded'] })
-      .expect(200);
-    secret = hook.body.secret;
+    f = await startRedisOutageFixture(['redemption.succeeded']);
+    ({ redis, receiver, t, p, secret } = f);
     await request(t.app.getHttpServer())
       .post('/v1/vouchers/OUTAGE-10')
       .set(p.headers)
       .send({ type: 'DISCOUNT_VOUCHER', discount: { type: 'AMOUNT', amount_off: 100 } })
       .expect(200);
   });
-  afterAll(async () => {
-    redis?.resume();
-    await t?.close();
-    await receiver?.stop();
-    await redis?.kill();
-    await db?.drop();
-  });
+  afterAll(() => f?.close());
 
   it('all redemptions succeed; after Redis returns each webhook arrives once and the summary counts 100', async () => {
     redis.pause();

@@ -12,6 +12,7 @@ import { createIsolatedDatabase, IsolatedDatabase, isolatedEnv } from '../utils/
 import { TestRedisServer } from '../utils/redis-server';
 import { createSideEffectTable, SideEffectModule } from '../utils/side-effect.subscriber';
 import { markersByHandler, waitProcessed } from '../utils/side-effects.helpers';
+import { startRedisOutageFixture, RedisOutageFixture } from '../utils/redis-outage.fixture';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { sleep, waitFor } from '../utils/wait-for';
 import { WebhookReceiver } from '../utils/webhook-receiver';
@@ -61,7 +62,7 @@ async function summaryOf(t: TestApp, p: TestProject, customer: string) {
 
 describe('side effects under failures (integration: own redis-server, loopback receivers)', () => {
   describe('Redis stopped during 100 order writes', () => {
-    let db: IsolatedDatabase;
+    let f: RedisOutageFixture;
     let redis: TestRedisServer;
     let receiver: WebhookReceiver;
     let t: TestApp;
@@ -69,33 +70,10 @@ describe('side effects under failures (integration: own redis-server, loopback r
     let secret: string;
 
     beforeAll(async () => {
-      db = await createIsolatedDatabase();
-      redis = await new TestRedisServer().start();
-      receiver = await new WebhookReceiver().start();
-      t = await createTestApp({
-        env: {
-          ...isolatedEnv(db),
-          REDIS_URL: redis.url,
-          QUEUE_ENQUEUE_TIMEOUT_MS: '300',
-          WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-          WEBHOOK_RETRY_SCHEDULE_MS: '200,400,800,1000,1000,1000',
-        },
-      });
-      p = await createTestProject(t.app);
-      const hook = await request(t.app.getHttpServer())
-        .post('/v1/webhooks')
-        .set(p.headers)
-        .send({ target_url: receiver.url, events: ['order.created'] })
-        .expect(200);
-      secret = hook.body.secret;
+      f = await startRedisOutageFixture(['order.created']);
+      ({ redis, receiver, t, p, secret } = f);
     });
-    afterAll(async () => {
-      redis?.resume();
-      await t?.close();
-      await receiver?.stop();
-      await redis?.kill();
-      await db?.drop();
-    });
+    afterAll(() => f?.close());
 
     it('all writes succeed; after Redis returns each webhook arrives once and the summary counts 100', async () => {
       redis.pause();
