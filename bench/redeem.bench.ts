@@ -137,7 +137,9 @@ async function startApi(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '../apps/api/src/main.js')], {
+  // BENCH_API_NODE_ARGS passes flags to the API process only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/api/src/main.js')], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ROLE: 'api' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

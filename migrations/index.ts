@@ -10,6 +10,7 @@ import { RedemptionsHoldsIdempotency1795621923842 } from './1795621923842-Redemp
 import { Publications1795622527273 } from './1795622527273-Publications';
 import { CustomerActivities1795623112740 } from './1795623112740-CustomerActivities';
 import { ReportRollups1795624965921 } from './1795624965921-ReportRollups';
+import { LedgerPending1796641119316 } from './1796641119316-LedgerPending';
 
 /** Every migration, in timestamp order. Written by `npm run migration:generate` (scripts/migration.js); a test checks it lists every file. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Publications1795622527273,
   CustomerActivities1795623112740,
   ReportRollups1795624965921,
+  LedgerPending1796641119316,
 ];

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuditService, LedgerEntry, runWithAuditContext } from '@app/audit';
+import { AuditRepository, AuditService, LedgerEntry, runWithAuditContext } from '@app/audit';
 import { randomBase62, TransactionRunner } from '@app/core';
 import { CustomerEntity } from '@app/customers';
 import { createTestProject } from '../factories/project.factory';
@@ -13,7 +13,8 @@ describe('audit ledger and same-transaction audit rows (integration)', () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The worker's sealer stays out of the way: these tests seal when they mean to.
+    t = await createTestApp({ env: { LEDGER_SEAL_INTERVAL_MS: '3600000' } });
     audit = t.app.get(AuditService);
     tx = t.app.get(TransactionRunner);
     ds = t.app.get(DataSource);
@@ -28,20 +29,56 @@ describe('audit ledger and same-transaction audit rows (integration)', () => {
     amount_delta: delta * 250,
   });
 
-  it('chains concurrent appends of one project without gaps or forks', async () => {
+  it('chains concurrent appends of one project without gaps or forks, sealed by concurrent sealers', async () => {
     const projectId = `proj_ledger_${randomBase62(6)}`;
     const n = 40;
-    const results = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        tx.run((em) => audit.appendToLedger(em, projectId, entry('v_x', i))),
+    // Appends and sealers interleave: every committed entry ends up chained exactly once.
+    const sealed = await Promise.all([
+      ...Array.from({ length: n }, (_, i) =>
+        tx.run((em) => audit.appendToLedger(em, projectId, entry('v_x', i))).then(() => 0),
       ),
+      ...Array.from({ length: 5 }, () => audit.sealLedger(projectId, 7)),
+    ]);
+    const rest = await audit.sealLedger(projectId);
+    expect(sealed.reduce((a, b) => a + b, 0) + rest).toBe(n);
+    const rows: { seq: string; redemption_id: string }[] = await ds.query(
+      `SELECT seq::text AS seq, entry->>'redemption_id' AS redemption_id
+       FROM audit_ledger l WHERE project_id = $1 ORDER BY l.seq`,
+      [projectId],
     );
-    expect(new Set(results.map((r) => r.seq)).size).toBe(n);
-    expect(results.map((r) => Number(r.seq)).sort((x, y) => x - y)).toEqual(
-      Array.from({ length: n }, (_, i) => i + 1),
-    );
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.redemption_id)).size).toBe(n);
+    expect(
+      await ds.query(`SELECT 1 FROM audit_ledger_pending WHERE project_id = $1`, [projectId]),
+    ).toEqual([]);
     const report = await audit.verify(projectId);
     expect(report).toMatchObject({ entries: n, chain_ok: true, problems: [] });
+  });
+
+  it('verify counts a pending entry against the counters before and after sealing', async () => {
+    const p = await createTestProject(t.app);
+    const voucher = await request(t.app.getHttpServer())
+      .post('/v1/vouchers')
+      .set(p.headers)
+      .send({ type: 'DISCOUNT_VOUCHER', discount: { type: 'AMOUNT', amount_off: 100 } })
+      .expect(200);
+    const voucherId = voucher.body.id as string;
+    await tx.run(async (em) => {
+      await em.query(
+        `UPDATE vouchers SET redeemed_quantity = redeemed_quantity + 1 WHERE project_id = $1 AND id = $2`,
+        [p.projectId, voucherId],
+      );
+      await audit.appendToLedger(em, p.projectId, entry(voucherId, 1));
+    });
+    const [pending] = (await ds.query(
+      `SELECT count(*)::int AS n FROM audit_ledger_pending WHERE project_id = $1`,
+      [p.projectId],
+    )) as { n: number }[];
+    expect(pending.n).toBe(1);
+    // Committed but not chained: the counter check already counts it.
+    expect(await t.app.get(AuditRepository).counterMismatches(p.projectId, 10)).toEqual([]);
+    const report = await audit.verify(p.projectId);
+    expect(report).toMatchObject({ ok: true, entries: 1, counter_mismatches: [] });
   });
 
   it('refuses an append outside a transaction', async () => {

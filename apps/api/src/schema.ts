@@ -1,5 +1,10 @@
 import { AsyncActionEntity } from '@app/async-actions';
-import { AuditLedgerEntity, AuditLedgerHeadEntity, AuditLogEntity } from '@app/audit';
+import {
+  AuditLedgerEntity,
+  AuditLedgerHeadEntity,
+  AuditLedgerPendingEntity,
+  AuditLogEntity,
+} from '@app/audit';
 import type { SchemaDefinition } from '@app/core';
 import { CustomerEntity } from '@app/customers';
 import { IdempotencyKeyEntity } from '@app/idempotency';
@@ -44,6 +49,7 @@ export const ENTITIES = [
   AuditLogEntity,
   AuditLedgerEntity,
   AuditLedgerHeadEntity,
+  AuditLedgerPendingEntity,
   ExportEntity,
   RedemptionRollupHourlyEntity,
   RedemptionRollupDailyEntity,

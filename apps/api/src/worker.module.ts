@@ -1,5 +1,5 @@
 import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
-import { AuditCoreModule } from '@app/audit';
+import { AuditCoreModule, LedgerSealerModule } from '@app/audit';
 import { AppConfig, CoreModule } from '@app/core';
 import { ExportsJobsModule } from '@app/exports';
 import { OrdersWorkerModule } from '@app/orders';
@@ -21,6 +21,7 @@ export const WORKER_MODULES: Importable[] = [
   SideEffectsModule,
   ExportsJobsModule,
   ReportsWorkerModule,
+  LedgerSealerModule,
 ];
 
 /** The job-processing application context (no HTTP). */

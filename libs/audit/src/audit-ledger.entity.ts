@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The per-project hash chain of redemptions and rollbacks:
@@ -44,4 +44,31 @@ export class AuditLedgerHeadEntity {
 
   @Column({ type: 'char', length: 64 })
   hash: string;
+}
+
+/**
+ * Ledger entries committed by redemptions and rollbacks, not yet chained. Appending here takes
+ * no lock, so redemptions of one project do not queue behind each other; the sealer
+ * (LedgerSealer, worker role) moves them into `audit_ledger` in id order, chaining each batch.
+ */
+@Entity({ name: 'audit_ledger_pending' })
+@Index('ix_audit_ledger_pending_project', ['projectId', 'id'])
+export class AuditLedgerPendingEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'project_id', type: 'varchar', length: 40 })
+  projectId: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  type: string;
+
+  @Column({ name: 'voucher_id', type: 'varchar', length: 40, nullable: true })
+  voucherId: string | null;
+
+  @Column({ type: 'jsonb' })
+  entry: Record<string, unknown>;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
 }

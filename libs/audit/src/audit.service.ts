@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Errors, isoOrNull } from '@app/core';
+import { Errors, isoOrNull, TransactionRunner } from '@app/core';
 import { TenancyRepository } from '@app/tenancy';
 import { currentAuditContext } from './audit-context';
 import { compactDiff, GENESIS_HASH, ledgerHash } from './audit-diff';
 import { AuditLogEntity } from './audit-log.entity';
-import { AuditListFilter, AuditRepository, AuditRow, CounterMismatch } from './audit.repository';
+import {
+  AuditListFilter,
+  AuditRepository,
+  AuditRow,
+  CounterMismatch,
+  LedgerRow,
+} from './audit.repository';
 
 /** What a service reports when it changes data the subscriber cannot see (raw SQL). */
 export interface AuditRecord {
@@ -49,6 +55,7 @@ export interface VerifyReport {
 }
 
 const VERIFY_BATCH = 1000;
+const SEAL_BATCH = 500;
 const MAX_REPORTED = 100;
 
 export function auditEntryView(row: AuditLogEntity) {
@@ -90,6 +97,7 @@ export class AuditService {
   constructor(
     private readonly repository: AuditRepository,
     private readonly tenancy: TenancyRepository,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /**
@@ -107,17 +115,13 @@ export class AuditService {
   }
 
   /**
-   * Appends a redemption or rollback to the project's hash chain, inside the caller's
-   * transaction (required). The chain head row is locked FOR UPDATE until that transaction
-   * ends, so concurrent appends of one project serialise and chain correctly; call this as the
-   * LAST statement of the transaction to keep that lock short (and its order after any voucher
-   * row lock, so no deadlock).
+   * Adds a redemption or rollback to the project's ledger, inside the caller's transaction
+   * (required): it commits or rolls back with the change it seals. The entry waits in
+   * `audit_ledger_pending` until `sealLedger` chains it (the worker's LedgerSealer, within about a
+   * second, and audit:verify before it checks). Queuing takes no lock, so a project's redemptions
+   * never wait on each other here; the chain is still one line, built by one sealer at a time.
    */
-  async appendToLedger(
-    em: EntityManager,
-    projectId: string,
-    entry: LedgerEntry,
-  ): Promise<{ seq: string; hash: string }> {
+  async appendToLedger(em: EntityManager, projectId: string, entry: LedgerEntry): Promise<void> {
     if (!em.queryRunner?.isTransactionActive)
       throw new Error('appendToLedger must run inside a transaction');
     if (entry.type !== 'redemption' && entry.type !== 'rollback')
@@ -126,24 +130,58 @@ export class AuditService {
       );
     if (!Number.isSafeInteger(entry.quantity_delta) || !Number.isSafeInteger(entry.amount_delta))
       throw new Error('ledger quantity_delta and amount_delta must be integers');
-    const head = await this.repository.lockLedgerHead(projectId, em);
-    const seq = (BigInt(head.seq) + 1n).toString();
     // The stored entry is what gets hashed: JSON round-trips it unchanged (canonical form).
     const stored = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
-    const hash = ledgerHash(head.hash, stored);
-    await this.repository.appendLedger(
+    await this.repository.appendPending(
       projectId,
-      {
-        seq,
-        type: entry.type,
-        voucherId: entry.voucher_id,
-        entry: stored,
-        prevHash: head.hash,
-        hash,
-      },
+      { type: entry.type, voucherId: entry.voucher_id, entry: stored },
       em,
     );
-    return { seq, hash };
+  }
+
+  /**
+   * Chains the project's committed pending entries, oldest first, in batches: under the chain
+   * head's lock, each entry gets the next seq and `hash = sha256(prev_hash || entry)`. An entry
+   * whose transaction commits after a batch was taken is sealed by the next call, so seq is the
+   * order of sealing, not of redemption (each entry keeps its own `date`). Returns how many
+   * entries were sealed.
+   */
+  async sealLedger(projectId: string, batchSize = SEAL_BATCH): Promise<number> {
+    let sealed = 0;
+    for (;;) {
+      const taken = await this.tx.run(async (em) => {
+        const head = await this.repository.lockLedgerHead(projectId, em);
+        const pending = await this.repository.takePending(projectId, batchSize, em);
+        let seq = BigInt(head.seq);
+        let prevHash = head.hash;
+        const rows: LedgerRow[] = pending.map((p) => {
+          seq += 1n;
+          const hash = ledgerHash(prevHash, p.entry);
+          const row = {
+            seq: seq.toString(),
+            type: p.type,
+            voucherId: p.voucherId,
+            entry: p.entry,
+            prevHash,
+            hash,
+          };
+          prevHash = hash;
+          return row;
+        });
+        await this.repository.appendLedger(projectId, rows, em);
+        return rows.length;
+      });
+      sealed += taken;
+      if (taken < batchSize) return sealed;
+    }
+  }
+
+  /** Seals every project with pending entries (a bounded number of projects per call). */
+  async sealPending(maxProjects = 100): Promise<number> {
+    let sealed = 0;
+    for (const projectId of await this.repository.projectsWithPending(maxProjects))
+      sealed += await this.sealLedger(projectId);
+    return sealed;
   }
 
   async list(projectId: string, filter: AuditListFilter, page: { limit: number; offset: number }) {
@@ -162,12 +200,15 @@ export class AuditService {
   }
 
   /**
-   * Walks the project's chain (in batches: flat memory), checking sequence, links and hashes,
-   * then the head; and, when a vouchers table exists, every voucher's redeemed_quantity
-   * against the sum of its ledger quantity deltas.
+   * Seals what is pending, then walks the project's chain (in batches: flat memory), checking
+   * sequence, links and hashes, then the head; and, when a vouchers table exists, every
+   * voucher's redeemed_quantity against the sum of its ledger quantity deltas (sealed and
+   * pending, read in one snapshot with the counters).
    */
   async verify(projectId: string): Promise<VerifyReport> {
     if (!projectId) throw Errors.invalidQueryParams('--project is required');
+    // What has committed is checked sealed; entries committing meanwhile are counted as pending.
+    await this.sealLedger(projectId);
     const problems: LedgerProblem[] = [];
     const report = (seq: string, problem: string) => {
       if (problems.length < MAX_REPORTED) problems.push({ seq, problem });

@@ -7,3 +7,4 @@ export * from './audit.module';
 export * from './audit.repository';
 export * from './audit.service';
 export { columnValues as auditColumns } from './audit.subscriber';
+export * from './ledger-sealer';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, auditColumns } from '@app/audit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { hydrateEntity } from '@app/core';
 import type { Paging, SortOrder } from '@app/core';
 import { CustomerEntity } from './customer.entity';
 import type { CustomerChanges } from './customer.mapping';
@@ -88,7 +89,7 @@ export class CustomersRepository {
     now: Date,
     changes: CustomerChanges,
     em?: EntityManager,
-  ): Promise<{ id: string; inserted: boolean }> {
+  ): Promise<{ customer: CustomerEntity; inserted: boolean }> {
     const entries = Object.entries(changes) as [string, unknown][];
     const columns = [
       'id',
@@ -115,9 +116,9 @@ export class CustomersRepository {
        VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
        ON CONFLICT ("project_id", "source_id") WHERE "source_id" IS NOT NULL
        DO UPDATE SET ${updates.join(', ')}
-       RETURNING "id", (xmax = 0) AS "inserted"`,
+       RETURNING *, (xmax = 0) AS "inserted"`,
       values,
-    )) as { id: string; inserted: boolean }[];
+    )) as ({ id: string; inserted: boolean } & Record<string, unknown>)[];
     // Raw SQL: the audit subscriber does not see it, so the change is recorded here.
     const diff = Object.fromEntries(entries.map(([p, v]) => [this.column(p), v]));
     await this.audit.record(em ?? this.dataSource.manager, {
@@ -127,7 +128,10 @@ export class CustomersRepository {
       projectId,
       diff: rows[0].inserted ? { source_id: sourceId, ...diff } : diff,
     });
-    return rows[0];
+    return {
+      customer: hydrateEntity(em ?? this.dataSource.manager, CustomerEntity, rows[0]),
+      inserted: rows[0].inserted,
+    };
   }
 
   async update(

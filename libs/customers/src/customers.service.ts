@@ -116,7 +116,7 @@ export class CustomersService {
       return this.applyUpdate(existing, input.source_id, changes, em, origin);
     }
     if (input.source_id) {
-      const { id, inserted } = await this.repository.upsertBySourceId(
+      const { customer, inserted } = await this.repository.upsertBySourceId(
         projectId,
         input.source_id,
         newId('customer'),
@@ -124,7 +124,6 @@ export class CustomersService {
         changes,
         em,
       );
-      const customer = await this.mustFind(projectId, id, em);
       if (inserted || Object.keys(changes).length > 0)
         await this.record(em, inserted ? 'customer.created' : 'customer.updated', customer, origin);
       return customer;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { hydrateEntity } from '@app/core';
 import { AuditService, auditColumns } from '@app/audit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Paging, SortOrder } from '@app/core';
@@ -53,18 +54,20 @@ export class OrdersRepository {
    * Inserts unless the project already has the row's source_id (a concurrent upsert won the
    * race); returns whether this call inserted. Never raises a unique violation for source_id.
    */
-  async insertIfAbsent(row: Partial<OrderEntity>, em?: EntityManager): Promise<boolean> {
+  /** The inserted order as stored (column defaults included), or null when its source_id exists. */
+  async insertIfAbsent(row: Partial<OrderEntity>, em?: EntityManager): Promise<OrderEntity | null> {
     const result = await this.repo(em)
       .createQueryBuilder()
       .insert()
       .into(OrderEntity)
       .values(row as QueryDeepPartialEntity<OrderEntity>)
       .orIgnore()
-      .returning(['id'])
+      .returning('*')
       // The subscriber would record a create even when the conflict skipped the row.
       .callListeners(false)
       .execute();
-    if ((result.raw as unknown[]).length === 0) return false;
+    const [stored] = result.raw as Record<string, unknown>[];
+    if (!stored) return null;
     await this.audit.record(em ?? this.dataSource.manager, {
       entityType: 'order',
       entityId: row.id ?? null,
@@ -72,7 +75,7 @@ export class OrdersRepository {
       projectId: row.projectId,
       diff: auditColumns(this.repo(em).metadata, row),
     });
-    return true;
+    return hydrateEntity(em ?? this.dataSource.manager, OrderEntity, stored);
   }
 
   async update(

@@ -118,8 +118,8 @@ export class OrdersService {
       createdAt: input.created_at !== undefined ? new Date(input.created_at) : new Date(),
       updatedAt: null,
     };
-    if (await this.repository.insertIfAbsent(row, em)) {
-      const created = await this.mustFind(projectId, row.id as string, em);
+    const created = await this.repository.insertIfAbsent(row, em);
+    if (created) {
       await this.record(em, created, null, origin);
       return created;
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '@app/core';
 import { AuditService } from '@app/audit';
 import { VoucherTransactionEntity } from './voucher-transaction.entity';
 import { VoucherEntity } from './voucher.entity';
@@ -537,17 +538,6 @@ function affectedRows(result: unknown): number {
     return result[1];
   const r = result as { rowCount?: number; affected?: number } | undefined;
   return r?.rowCount ?? r?.affected ?? (Array.isArray(result) ? result.length : 0);
-}
-
-function returnedRows<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    typeof result[1] === 'number' &&
-    Array.isArray(result[0])
-  )
-    return result[0] as T[];
-  return Array.isArray(result) ? (result as T[]) : [];
 }
 
 const COMPARATORS: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { returnedRows } from '@app/core';
 import type { Paging, SortOrder } from '@app/core';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
@@ -226,11 +227,4 @@ export class WebhooksRepository {
       ? { active: rows[0].active, consecutiveFailures: rows[0].consecutive_failures }
       : null;
   }
-}
-
-/** TypeORM answers an UPDATE … RETURNING on Postgres as [rows, affectedCount]. */
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && Array.isArray(result[0]) && typeof result[1] === 'number')
-    return result[0] as T[];
-  return result as T[];
 }

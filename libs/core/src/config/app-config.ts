@@ -101,6 +101,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(5_000) OUTBOX_BATCH_SIZE: number = 200;
   @Transform(toInt) @IsInt() @Min(10) OUTBOX_POLL_MAX_MS: number = 500;
 
+  /** Ledger sealer (worker role): how often committed ledger entries are chained. */
+  @Transform(toInt) @IsInt() @Min(10) LEDGER_SEAL_INTERVAL_MS: number = 500;
+
   /** Webhooks: receiver timeout, retry delays (ms, comma-separated), failures before disabling. */
   @Transform(toInt) @IsInt() @Min(100) WEBHOOK_TIMEOUT_MS: number = 10_000;
   @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be comma-separated ms' })

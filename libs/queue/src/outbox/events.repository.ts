@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { BatchableWrite, writeBehind } from '@app/core';
 import { EventEntity } from './event.entity';
 import type { EventSource, EventType, OutboxEvent } from './event-types';
 
@@ -19,6 +20,16 @@ export interface UnrelayedEvent {
   type: string;
 }
 
+const EVENT_INSERT: BatchableWrite = {
+  tables: ['events'],
+  sql: `INSERT INTO events (id, project_id, type, entity_id, group_id, payload, source)
+        SELECT r.id, r.project_id, r.type, r.entity_id, r.group_id, r.payload, r.source
+        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id varchar, project_id varchar,
+          type varchar, entity_id varchar, group_id varchar, payload jsonb, source jsonb))
+          WITH ORDINALITY AS r(id, project_id, type, entity_id, group_id, payload, source, ord)
+        ORDER BY r.ord`,
+};
+
 @Injectable()
 export class EventsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -27,20 +38,19 @@ export class EventsRepository {
     return em ?? this.dataSource.manager;
   }
 
+  /** Rides with the transaction's next statement (writeBehind); `seq` follows the call order. */
   async insert(row: NewEventRow, em?: EntityManager): Promise<void> {
-    await this.em(em).query(
-      `INSERT INTO events (id, project_id, type, entity_id, group_id, payload, source)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-      [
-        row.id,
-        row.projectId,
-        row.type,
-        row.entityId,
-        row.groupId,
-        JSON.stringify(row.payload),
-        JSON.stringify(row.source),
-      ],
-    );
+    await writeBehind(this.em(em), EVENT_INSERT, [
+      {
+        id: row.id,
+        project_id: row.projectId,
+        type: row.type,
+        entity_id: row.entityId,
+        group_id: row.groupId,
+        payload: row.payload,
+        source: row.source,
+      },
+    ]);
   }
 
   /**

@@ -1,0 +1,107 @@
+import { DataSource } from 'typeorm';
+import { AuditService } from '@app/audit';
+import { randomBase62, TransactionRunner } from '@app/core';
+import { EventsService } from '@app/queue';
+import { createTestApp, TestApp } from '../utils/test-app';
+
+/**
+ * Write-behind on real Postgres: queued writes ride with later statements, yet the transaction
+ * reads its own writes, keeps their order, and a rollback leaves nothing.
+ */
+describe('write-behind in TransactionRunner (integration)', () => {
+  let t: TestApp;
+  let tx: TransactionRunner;
+  let ds: DataSource;
+  let audit: AuditService;
+  let events: EventsService;
+
+  beforeAll(async () => {
+    // No worker: the event written here stays in the outbox instead of being processed.
+    t = await createTestApp({ env: { ROLE: 'api' } });
+    tx = t.app.get(TransactionRunner);
+    ds = t.app.get(DataSource);
+    audit = t.app.get(AuditService);
+    events = t.app.get(EventsService);
+  });
+  afterAll(() => t.close());
+
+  const record = (projectId: string, entityId: string) => ({
+    projectId,
+    entityType: 'voucher',
+    entityId,
+    action: 'update',
+    diff: {},
+  });
+
+  it('a statement that reads a queued table sees the queued rows, in the order queued', async () => {
+    const projectId = `proj_wb_${randomBase62(6)}`;
+    const seen = await tx.run(async (em) => {
+      for (const id of ['a', 'b', 'c']) await audit.record(em, record(projectId, id));
+      // Carried by this statement (it names none of the queued tables)...
+      await em.query(`SELECT 1 FROM vouchers WHERE project_id = $1`, [projectId]);
+      await audit.record(em, record(projectId, 'd'));
+      // ...and this one waits for the write, then reads it.
+      return (await em.query(
+        `SELECT entity_id FROM audit_log WHERE project_id = $1 ORDER BY created_at, id`,
+        [projectId],
+      )) as { entity_id: string }[];
+    });
+    expect(seen.map((r) => r.entity_id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('commits what is still queued at the end of the transaction', async () => {
+    const projectId = `proj_wb_${randomBase62(6)}`;
+    const eventId = await tx.run(async (em) => {
+      await audit.record(em, record(projectId, 'last'));
+      return events.record(em, {
+        projectId,
+        type: 'voucher.updated',
+        entityId: 'v_x',
+        data: {},
+        source: { channel: 'API' },
+      });
+    });
+    expect(
+      await ds.query(`SELECT entity_id FROM audit_log WHERE project_id = $1`, [projectId]),
+    ).toEqual([{ entity_id: 'last' }]);
+    expect(await ds.query(`SELECT id FROM events WHERE id = $1`, [eventId])).toEqual([
+      { id: eventId },
+    ]);
+  });
+
+  it('a rolled-back transaction leaves none of its queued or carried writes', async () => {
+    const projectId = `proj_wb_${randomBase62(6)}`;
+    await expect(
+      tx.run(async (em) => {
+        await audit.record(em, record(projectId, 'carried'));
+        await em.query(`SELECT 1 FROM vouchers WHERE project_id = $1`, [projectId]);
+        await audit.record(em, record(projectId, 'queued'));
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await ds.query(`SELECT 1 FROM audit_log WHERE project_id = $1`, [projectId])).toEqual(
+      [],
+    );
+  });
+
+  it('a failing statement that carried writes fails the transaction as a whole', async () => {
+    const projectId = `proj_wb_${randomBase62(6)}`;
+    await expect(
+      tx.run(async (em) => {
+        await audit.record(em, record(projectId, 'carried'));
+        await em.query(`SELECT 1 / 0 FROM vouchers`);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await ds.query(`SELECT 1 FROM audit_log WHERE project_id = $1`, [projectId])).toEqual(
+      [],
+    );
+  });
+
+  it('outside a transaction a batchable write runs at once', async () => {
+    const projectId = `proj_wb_${randomBase62(6)}`;
+    await audit.record(ds.manager, record(projectId, 'now'));
+    expect(
+      await ds.query(`SELECT entity_id FROM audit_log WHERE project_id = $1`, [projectId]),
+    ).toEqual([{ entity_id: 'now' }]);
+  });
+});
