@@ -10,7 +10,6 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { AppConfig, configureLogger } from '@app/core';
 import { TenancyService } from '@app/tenancy';
 import { RateLimitPolicyService } from '@app/rate-limit';
 import { CliModule } from '../apps/api/src/cli.module';
+import { freePort } from './live-api';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -118,18 +118,6 @@ COMMIT;
   const match = /tps = ([\d.]+)/.exec(out.stdout);
   if (out.status !== 0 || !match) throw new Error(`pgbench failed: ${out.stderr || out.stdout}`);
   return Number(match[1]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the API as a separate process and waits until it is ready. */
