@@ -18,6 +18,10 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig, configureLogger } from '@app/core';
 import { TenancyService } from '@app/tenancy';
 import { RateLimitPolicyService } from '@app/rate-limit';
+import { AUDIT_INSERT, LEDGER_PENDING_INSERT } from '@app/audit';
+import type { BatchableWrite } from '@app/core';
+import { EVENT_INSERT } from '@app/queue';
+import { ORDER_ATTACH, REDEMPTION_INSERT } from '@app/redemptions';
 import { CliModule } from '../apps/api/src/cli.module';
 import { freePort } from './live-api';
 
@@ -87,36 +91,138 @@ function pgbenchBinary(): string {
   return existsSync(pinned) ? pinned : 'pgbench';
 }
 
-/** The same writes as one API redemption, as one SQL transaction per pgbench transaction. */
-function pgbench(databaseUrl: string, projectId: string, seconds: number): number {
+/** Rows the API wrote for its redemptions, as samples of the data pgbench writes (same sizes). */
+interface Samples {
+  redemption: Row;
+  customerAudit: Row;
+  orderAudit: Row;
+  redemptionAudit: Row;
+  orderEvent: Row;
+  redemptionEvent: Row;
+  ledger: Row;
+  orderEntries: Row;
+}
+type Row = Record<string, unknown>;
+
+async function samplesOf(pg: Client, projectId: string): Promise<Samples> {
+  const one = async (sql: string): Promise<Row> => {
+    const { rows } = await pg.query<{ row: Row }>(sql, [projectId]);
+    if (!rows[0]) throw new Error(`no sample row for: ${sql}`);
+    return rows[0].row;
+  };
+  const audit = (entity: string) =>
+    one(`SELECT to_jsonb(a) AS row FROM audit_log a
+         WHERE project_id = $1 AND entity_type = '${entity}' ORDER BY created_at DESC LIMIT 1`);
+  const event = (type: string) =>
+    one(`SELECT to_jsonb(e) AS row FROM events e
+         WHERE project_id = $1 AND type = '${type}' ORDER BY seq DESC LIMIT 1`);
+  return {
+    redemption: await one(
+      `SELECT to_jsonb(r) AS row FROM redemptions r WHERE project_id = $1 AND result = 'SUCCESS' LIMIT 1`,
+    ),
+    customerAudit: await audit('customer'),
+    orderAudit: await audit('order'),
+    redemptionAudit: await audit('redemption'),
+    orderEvent: await event('order.created'),
+    redemptionEvent: await event('redemption.succeeded'),
+    ledger: await one(
+      `SELECT to_jsonb(l) AS row FROM audit_ledger_pending l WHERE project_id = $1 LIMIT 1`,
+    ),
+    orderEntries: await one(
+      `SELECT redemptions AS row FROM orders WHERE project_id = $1 AND redemptions <> '{}' LIMIT 1`,
+    ),
+  };
+}
+
+/**
+ * One API redemption's transaction as a pgbench script, statement for statement and round trip
+ * for round trip: the voucher read, BEGIN, the customer upsert, the order insert carrying the
+ * customer's audit row, the voucher's conditional UPDATE carrying the order's audit row and event,
+ * the one statement of the redemption row, its audit row, the order update, its event and ledger
+ * entry (the very SQL of the repositories' BatchableWrites), COMMIT. Data: rows the API wrote in
+ * the warm-up, with fresh ids.
+ */
+function pgbenchScript(projectId: string, s: Samples): string {
+  // pgbench reads `:name` as a variable anywhere, string literals included: inside JSON strings
+  // the colon is written as the \u003a escape (JSON's structural colons are followed by a space).
+  const json = (row: Row) => JSON.stringify(row, null, 1).replace(/:(?=[A-Za-z_])/g, '\\u003a');
+  const literal = (row: Row, overrides: string) =>
+    `jsonb_build_array($J$${json(row)}$J$::jsonb || jsonb_build_object(${overrides}))`;
+  const fresh = (prefix: string) => `'${prefix}' || md5(random()::text)`;
+  const write = (w: BatchableWrite, rows: string) => w.sql.replace(/\$1\b/g, `(${rows})`);
+  const ctes = (parts: string[]) => parts.map((p, i) => `write_behind_${i} AS (${p})`).join(', ');
+  const oneLine = (sql: string) => sql.replace(/\s+/g, ' ');
+  const auditRow = (row: Row) => literal(row, `'id', ${fresh('aud_pgb')}`);
+  const eventRow = (row: Row) =>
+    literal(
+      { ...row, project_id: projectId },
+      `'id', ${fresh('evt_pgb')}, 'entity_id', :ord_id::text`,
+    );
+  const statements = [
+    `SELECT * FROM vouchers WHERE project_id = '${projectId}' AND (code = ANY(ARRAY['BENCH-' || :n::int]) OR id = ANY(ARRAY['BENCH-' || :n::int])) AND deleted_at IS NULL \\gset v_`,
+    'BEGIN;',
+    `INSERT INTO "customers" ("id", "project_id", "source_id", "created_at") VALUES (${fresh('cust_pgb')}, '${projectId}', 'pgb-c-' || :c::int, now()) ON CONFLICT ("project_id", "source_id") WHERE "source_id" IS NOT NULL DO UPDATE SET "source_id" = EXCLUDED."source_id" RETURNING *, (xmax = 0) AS "inserted" \\gset cust_`,
+    `WITH ${ctes([write(AUDIT_INSERT, auditRow(s.customerAudit))])} INSERT INTO "orders"("id", "project_id", "source_id", "status", "amount", "initial_amount", "discount_amount", "items", "customer_id", "referrer_id", "metadata", "redemptions", "created_at", "updated_at") VALUES (${fresh('ord_pgb')}, '${projectId}', NULL, 'CREATED', 10000, 10000, 0, '[]', NULL, NULL, '{}', '{}', now(), NULL) ON CONFLICT DO NOTHING RETURNING * \\gset ord_`,
+    `WITH ${ctes([write(AUDIT_INSERT, auditRow(s.orderAudit)), write(EVENT_INSERT, eventRow(s.orderEvent))])} UPDATE vouchers SET redeemed_quantity = redeemed_quantity + 1, updated_at = now() WHERE project_id = '${projectId}' AND id = :v_id::text AND deleted_at IS NULL AND (redemption_quantity IS NULL OR redeemed_quantity + held_quantity < redemption_quantity) RETURNING redeemed_quantity;`,
+    `WITH ${ctes([
+      write(
+        REDEMPTION_INSERT,
+        literal(
+          { ...s.redemption, project_id: projectId },
+          `'id', ${fresh('r_pgb')}, 'order_id', :ord_id::text, 'customer_id', :cust_id::text, 'voucher_id', :v_id::text, 'date', now()`,
+        ),
+      ),
+      write(AUDIT_INSERT, auditRow(s.redemptionAudit)),
+      write(
+        ORDER_ATTACH,
+        literal(
+          { project_id: projectId, entries: s.orderEntries, discount_amount: 500 },
+          `'id', :ord_id::text, 'customer_id', :cust_id::text`,
+        ),
+      ),
+      write(EVENT_INSERT, eventRow(s.redemptionEvent)),
+      write(
+        LEDGER_PENDING_INSERT,
+        literal({ ...s.ledger, project_id: projectId }, `'voucher_id', :v_id::text`),
+      ),
+    ])} SELECT 1;`,
+    'COMMIT;',
+  ];
+  return [
+    `\\set n random(0, ${VOUCHERS - 1})`,
+    `\\set c random(0, ${CUSTOMERS - 1})`,
+    ...statements.map(oneLine),
+    '',
+  ].join('\n');
+}
+
+/** pgbench running `script` over the same connections and seconds as the API runs. */
+function pgbench(databaseUrl: string, script: string, seconds: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'bench-redeem-'));
-  const script = join(dir, 'redeem.sql');
-  writeFileSync(
-    script,
-    `\\set n random(0, ${VOUCHERS - 1})
-\\set c random(0, ${CUSTOMERS - 1})
-BEGIN;
-INSERT INTO customers (id, project_id, source_id, created_at) VALUES ('cust_pgb' || md5(random()::text), '${projectId}', 'pgb-c-' || :c, now())
-  ON CONFLICT (project_id, source_id) WHERE source_id IS NOT NULL DO UPDATE SET updated_at = now() RETURNING id;
-SELECT * FROM vouchers WHERE project_id = '${projectId}' AND code = 'BENCH-' || :n AND deleted_at IS NULL;
-UPDATE vouchers SET redeemed_quantity = redeemed_quantity + 1, updated_at = now()
-  WHERE project_id = '${projectId}' AND code = 'BENCH-' || :n AND deleted_at IS NULL
-    AND (redemption_quantity IS NULL OR redeemed_quantity + held_quantity < redemption_quantity)
-  RETURNING redeemed_quantity;
-INSERT INTO orders (id, project_id, status, amount, initial_amount, discount_amount, items, metadata, redemptions, created_at)
-  VALUES ('ord_pgb' || md5(random()::text), '${projectId}', 'CREATED', 10000, 10000, 0, '[]', '{}', '{}', now());
-INSERT INTO redemptions (id, project_id, kind, result, status, voucher_id, voucher_code, channel_type, metadata, order_snapshot, customer_snapshot, voucher_snapshot, date)
-  VALUES ('r_pgb' || md5(random()::text), '${projectId}', 'single', 'SUCCESS', 'SUCCEEDED', 'v', 'BENCH-' || :n, 'API', '{}', '{"amount":10000}', '{}', '{}', now());
-COMMIT;
-`,
-  );
+  const file = join(dir, 'redeem.sql');
+  writeFileSync(file, script);
+  // Extended protocol, a Parse per statement: what node-pg sends for every API statement.
   const out = spawnSync(
     pgbenchBinary(),
-    ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), '-f', script, databaseUrl],
+    [
+      '-n',
+      '-M',
+      'extended',
+      '-c',
+      String(CONNECTIONS),
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-f',
+      file,
+      databaseUrl,
+    ],
     { encoding: 'utf8' },
   );
   const match = /tps = ([\d.]+)/.exec(out.stdout);
   if (out.status !== 0 || !match) throw new Error(`pgbench failed: ${out.stderr || out.stdout}`);
+  if (process.env.BENCH_KEEP_SCRIPT) process.stderr.write(`pgbench script: ${file}\n`);
   return Number(match[1]);
 }
 
@@ -185,7 +291,11 @@ async function main() {
 
     await load(url, headers, spread, Math.min(3, SECONDS)); // warm-up (JIT, caches, pool)
     const peak = await load(url, headers, spread, SECONDS);
-    const tps = pgbench(databaseUrl, pgbProject, SECONDS);
+    const tps = pgbench(
+      databaseUrl,
+      pgbenchScript(pgbProject, await samplesOf(pg, project.project_id)),
+      SECONDS,
+    );
     const half = await load(url, headers, spread, SECONDS, Math.max(1, Math.floor(peak.rps / 2)));
     const hotRun = await load(url, headers, hot, SECONDS);
 

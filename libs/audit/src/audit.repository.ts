@@ -46,7 +46,7 @@ export interface CounterMismatch {
   ledger_quantity: number;
 }
 
-const AUDIT_INSERT: BatchableWrite = {
+export const AUDIT_INSERT: BatchableWrite = {
   tables: ['audit_log'],
   sql: `INSERT INTO audit_log (id, project_id, actor_type, actor_id, route, request_id,
           entity_type, entity_id, action, diff, created_at)
@@ -60,7 +60,7 @@ const AUDIT_INSERT: BatchableWrite = {
             entity_type, entity_id, action, diff, ord)`,
 };
 
-const LEDGER_PENDING_INSERT: BatchableWrite = {
+export const LEDGER_PENDING_INSERT: BatchableWrite = {
   tables: ['audit_ledger_pending'],
   sql: `INSERT INTO audit_ledger_pending (project_id, type, voucher_id, entry)
         SELECT r.project_id, r.type, r.voucher_id, r.entry

@@ -12,3 +12,4 @@ export * from './outbox/event.entity';
 export * from './outbox/events.service';
 export * from './outbox/outbox-relay';
 export * from './outbox/processed-event.entity';
+export { EVENT_INSERT } from './outbox/events.repository';

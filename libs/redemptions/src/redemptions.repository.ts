@@ -59,7 +59,7 @@ const REDEMPTION_COLUMNS = [
   ['date', 'timestamptz'],
 ] as const;
 
-const REDEMPTION_INSERT: BatchableWrite = {
+export const REDEMPTION_INSERT: BatchableWrite = {
   tables: ['redemptions'],
   sql: `INSERT INTO redemptions (${REDEMPTION_COLUMNS.map(([c]) => c).join(', ')})
         SELECT ${REDEMPTION_COLUMNS.map(([c]) => (c === 'metadata' ? `coalesce(r.metadata, '{}'::jsonb)` : `r.${c}`)).join(', ')}
@@ -68,7 +68,7 @@ const REDEMPTION_INSERT: BatchableWrite = {
 };
 
 /** The redemption's entries join the order's `redemptions` map; its discount and customer are set. */
-const ORDER_ATTACH: BatchableWrite = {
+export const ORDER_ATTACH: BatchableWrite = {
   tables: ['orders'],
   single: true,
   sql: `UPDATE orders o SET redemptions = o.redemptions || r.entries,

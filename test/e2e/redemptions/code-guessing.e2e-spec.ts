@@ -1,6 +1,7 @@
 jest.setTimeout(60_000);
 
 import request from 'supertest';
+import { CodeGuessingThrottle, RateLimiter } from '@app/rate-limit';
 import { createTestProject, TestProject } from '../../factories/project.factory';
 import { createTestApp, TestApp } from '../../utils/test-app';
 import { freshIp } from '../rate-limit/helpers';
@@ -95,11 +96,44 @@ describe('code guessing on validate and redeem (e2e)', () => {
     },
   );
 
-  it('known codes cost nothing', async () => {
+  it('known codes cost nothing, not even a limiter decision, until the caller misses', async () => {
+    const throttle = t.app.get(CodeGuessingThrottle);
+    const limiter = t.app.get(RateLimiter);
     const ip = freshIp();
-    for (let i = 0; i < 10; i++) {
-      const res = await routes['POST /v1/vouchers/:code/validate']('KNOWN', ip);
-      expect(res.status).toBe(200);
+    const checks = jest.spyOn(limiter, 'consume');
+    try {
+      for (let i = 0; i < 10; i++) await throttle.check(p.projectId, ip);
+      expect(checks).not.toHaveBeenCalled();
+      for (let i = 0; i < 10; i++) {
+        const res = await routes['POST /v1/vouchers/:code/validate']('KNOWN', ip);
+        expect(res.status).toBe(200);
+      }
+      // The first miss puts the caller under check: from then on each lookup asks the limiter.
+      await throttle.recordMiss(p.projectId, ip);
+      checks.mockClear();
+      await throttle.check(p.projectId, ip);
+      expect(checks).toHaveBeenCalledTimes(1);
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
+  it('a caller blocked on this process is refused from memory, with the limit headers', async () => {
+    const ip = freshIp();
+    const attempt = routes['POST /v1/vouchers/:code/validate'];
+    for (let i = 0; i < 8; i++) await attempt(`MISS-${i}`, ip);
+    const checks = jest.spyOn(t.app.get(RateLimiter), 'consume');
+    try {
+      const res = await attempt('KNOWN', ip);
+      expect(res.status).toBe(429);
+      // The route's own project limit is decided as usual; the code-guessing budget is not asked.
+      const asked = checks.mock.calls.flatMap(([specs]) => specs.map((spec) => spec.name));
+      expect(asked).not.toContain('code_guessing');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(res.headers['ratelimit']).toBe(`"code_guessing";r=0;t=${res.headers['retry-after']}`);
+      expect(res.headers['x-rate-limit-remaining']).toBe('0');
+    } finally {
+      checks.mockRestore();
     }
   });
 });

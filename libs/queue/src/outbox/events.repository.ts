@@ -20,7 +20,7 @@ export interface UnrelayedEvent {
   type: string;
 }
 
-const EVENT_INSERT: BatchableWrite = {
+export const EVENT_INSERT: BatchableWrite = {
   tables: ['events'],
   sql: `INSERT INTO events (id, project_id, type, entity_id, group_id, payload, source)
         SELECT r.id, r.project_id, r.type, r.entity_id, r.group_id, r.payload, r.source
