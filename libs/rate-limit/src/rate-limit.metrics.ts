@@ -85,18 +85,23 @@ export class RateLimitMetrics {
     string,
     { count: { inc: () => void }; duration: { observe: (v: number) => void } }
   >();
-  private readonly decisionChildren = new Map<string, { inc: () => void }>();
+  /** Class → outcome → child: bounded by the classes and outcomes above. */
+  private readonly decisionChildren = new Map<string, Map<DecisionOutcome, { inc: () => void }>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
   }
 
   decision(cls: RouteClass | 'ip' | 'code_guessing' | 'unmatched', outcome: DecisionOutcome): void {
-    const key = `${cls}|${outcome}`;
-    let child = this.decisionChildren.get(key);
+    let byOutcome = this.decisionChildren.get(cls);
+    if (!byOutcome) {
+      byOutcome = new Map();
+      this.decisionChildren.set(cls, byOutcome);
+    }
+    let child = byOutcome.get(outcome);
     if (!child) {
       child = this.decisions.labels({ class: cls, outcome });
-      this.decisionChildren.set(key, child);
+      byOutcome.set(outcome, child);
     }
     child.inc();
   }
