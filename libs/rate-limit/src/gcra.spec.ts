@@ -1,4 +1,6 @@
-import { gcraStep } from './gcra';
+import { gcraBatch, gcraDecide, GcraParams, gcraStep } from './gcra';
+import { LocalLimiter } from './local-limiter';
+import { rateSpec } from './policy';
 
 describe('gcraStep', () => {
   const p = { intervalUs: 1_000_000, capacity: 3, cost: 1 };
@@ -47,5 +49,87 @@ describe('gcraStep', () => {
       }
     }
     expect(admitted).toBe(3 + 10);
+  });
+});
+
+describe('gcraBatch (what the batch script evaluates in one Redis call)', () => {
+  const p: GcraParams = { intervalUs: 1_000_000, capacity: 3, cost: 1 };
+  const now = 50_000_000;
+
+  it('lets a later decision see the TAT an earlier one stored: N decisions on one key admit the budget', () => {
+    const tats = new Map<string, number>();
+    const batch = Array.from({ length: 200 }, () => ({
+      keys: ['k'],
+      params: [{ ...p, capacity: 50 }],
+    }));
+    const results = gcraBatch(tats, now, batch);
+    expect(results.filter((r) => r.allowed)).toHaveLength(50);
+    // In order: the first 50 pass, every later one is denied.
+    expect(results.slice(0, 50).every((r) => r.allowed)).toBe(true);
+    expect(results[49].results[0].remaining).toBe(0);
+    expect(tats.get('k')).toBe(now + 50 * 1_000_000);
+  });
+
+  it('decides exactly as the same decisions made one by one at the same instant', () => {
+    const local = new LocalLimiter(100);
+    const total = rateSpec('project', 't', 60, 60, 4, 1);
+    const read = rateSpec('read', 't:read', 60, 60, 2, 1);
+    const bulk = rateSpec('bulk', 't:bulk', 60, 60, 1, 2);
+    const sequence = [[total, read], [total, bulk], [total, read], [total, read], [total], [total]];
+    const oneByOne = sequence.map((specs) => local.consume(specs, now));
+    const batched = gcraBatch(
+      new Map(),
+      now,
+      sequence.map((specs) => ({ keys: specs.map((s) => s.key), params: specs })),
+    );
+    expect(batched.map((d) => d.allowed)).toEqual(oneByOne.map((d) => d.allowed));
+    expect(batched.map((d) => d.results.map((r) => r.remaining))).toEqual(
+      oneByOne.map((d) => d.states.map((s) => s.remaining)),
+    );
+    expect(
+      batched.map((d, i) => (d.deniedIndex < 0 ? null : sequence[i][d.deniedIndex].name)),
+    ).toEqual(oneByOne.map((d) => (d.deniedBy ? d.deniedBy.name : null)));
+  });
+
+  it('keeps each decision all-or-nothing: a denied decision stores nothing for any of its keys', () => {
+    const tats = new Map<string, number>();
+    const [first, second, third] = gcraBatch(tats, now, [
+      { keys: ['total', 'cls'], params: [p, { ...p, capacity: 1 }] },
+      { keys: ['total', 'cls'], params: [p, { ...p, capacity: 1 }] },
+      { keys: ['total'], params: [p] },
+    ]);
+    expect(first.allowed).toBe(true);
+    expect(second.allowed).toBe(false);
+    expect(second.deniedIndex).toBe(1);
+    // The denied decision took nothing from the total: the third sees 2 tokens, keeps 1.
+    expect(third.allowed).toBe(true);
+    expect(third.results[0].remaining).toBe(1);
+  });
+
+  it('keeps decisions on different keys independent', () => {
+    const tats = new Map<string, number>();
+    const batch = ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'].map((key) => ({
+      keys: [key],
+      params: [p],
+    }));
+    const allowed = gcraBatch(tats, now, batch).map((d) => d.allowed);
+    expect(allowed).toEqual([true, true, true, true, true, true, false, false]);
+  });
+
+  it('peeks (cost 0) without storing, so dry runs in a batch change nothing', () => {
+    const tats = new Map<string, number>([['k', now + 2_000_000]]);
+    const results = gcraBatch(tats, now, [
+      { keys: ['k'], params: [{ ...p, cost: 0 }] },
+      { keys: ['k'], params: [{ ...p, cost: 0 }] },
+    ]);
+    expect(results.map((r) => r.results[0].remaining)).toEqual([1, 1]);
+    expect(tats.get('k')).toBe(now + 2_000_000);
+  });
+
+  it('a batch of one is one decision', () => {
+    const tats = new Map<string, number>([['k', now + 2_500_000]]);
+    const [batched] = gcraBatch(tats, now, [{ keys: ['k'], params: [{ ...p, cost: 2 }] }]);
+    expect(batched).toEqual(gcraDecide([now + 2_500_000], now, [{ ...p, cost: 2 }]));
+    expect(batched.allowed).toBe(false);
   });
 });

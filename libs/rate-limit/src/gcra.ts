@@ -48,3 +48,58 @@ export function gcraStep(tat: number | undefined, nowUs: number, p: GcraParams):
     resetAfterUs: newTat - nowUs,
   };
 }
+
+/** One all-or-nothing decision over several keys: what the Lua script does per decision. */
+export interface GcraDecision {
+  allowed: boolean;
+  /** The key that denied (the longest wait; the first of equal waits), -1 when allowed. */
+  deniedIndex: number;
+  results: GcraResult[];
+}
+
+/** `tats[i]` is the stored TAT of key i before the decision (undefined: no bucket yet). */
+export function gcraDecide(
+  tats: readonly (number | undefined)[],
+  nowUs: number,
+  params: readonly GcraParams[],
+): GcraDecision {
+  const results = params.map((p, i) => gcraStep(tats[i], nowUs, p));
+  let denied = -1;
+  for (let i = 0; i < results.length; i++) {
+    if (
+      !results[i].allowed &&
+      (denied < 0 || results[i].retryAfterUs > results[denied].retryAfterUs)
+    )
+      denied = i;
+  }
+  return { allowed: denied < 0, deniedIndex: denied, results };
+}
+
+export interface GcraBatchEntry {
+  keys: readonly string[];
+  params: readonly GcraParams[];
+}
+
+/**
+ * A batch of decisions evaluated in order at one instant, as the batch script does it: each
+ * decision is all-or-nothing over its own keys and sees the TATs stored by the decisions before
+ * it, so a batch decides exactly what the same decisions sent one by one at that instant would.
+ * `tats` holds the state before the batch (bounded by the batch's keys) and is updated in place.
+ */
+export function gcraBatch(
+  tats: Map<string, number>,
+  nowUs: number,
+  batch: readonly GcraBatchEntry[],
+): GcraDecision[] {
+  return batch.map(({ keys, params }) => {
+    const decision = gcraDecide(
+      keys.map((k) => tats.get(k)),
+      nowUs,
+      params,
+    );
+    if (decision.allowed)
+      for (let i = 0; i < keys.length; i++)
+        if (params[i].cost > 0) tats.set(keys[i], decision.results[i].newTat);
+    return decision;
+  });
+}

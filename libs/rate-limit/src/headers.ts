@@ -1,4 +1,5 @@
 import type { Decision, LimitState } from './decision';
+import type { LimitSpec } from './policy';
 
 /**
  * Response headers for a decision: the contract's X-Rate-Limit-* (what the SDK reads) about the
@@ -19,6 +20,22 @@ function binding(decision: Decision): LimitState {
   return best;
 }
 
+/**
+ * `"name";q=limit;w=window` per spec: constant for a spec, and the guard reuses a policy's specs
+ * (RateLimitService.specsFor), so an admitted request does not rebuild it. Weak, so unbounded
+ * keys (per-IP specs) cost nothing once their request is done.
+ */
+const policyFragments = new WeakMap<LimitSpec, string>();
+
+function policyFragment(spec: LimitSpec): string {
+  let fragment = policyFragments.get(spec);
+  if (fragment === undefined) {
+    fragment = `"${spec.name}";q=${spec.limit};w=${spec.windowS}`;
+    policyFragments.set(spec, fragment);
+  }
+  return fragment;
+}
+
 export function limitHeaders(decision: Decision, nowMs = Date.now()): Record<string, string> {
   if (decision.states.length === 0) return {};
   const bind = binding(decision);
@@ -32,9 +49,7 @@ export function limitHeaders(decision: Decision, nowMs = Date.now()): Record<str
     'X-Rate-Limit-Limit': String(bind.spec.limit),
     'X-Rate-Limit-Remaining': String(decision.allowed ? bind.remaining : 0),
     'X-Rate-Limit-Retry': String(Math.ceil(nextAllowedMs / 1000)),
-    'RateLimit-Policy': decision.states
-      .map((s) => `"${s.spec.name}";q=${s.spec.limit};w=${s.spec.windowS}`)
-      .join(', '),
+    'RateLimit-Policy': decision.states.map((s) => policyFragment(s.spec)).join(', '),
     RateLimit: decision.states
       .map((s) => {
         const denied = !decision.allowed && s.spec === decision.deniedBy;

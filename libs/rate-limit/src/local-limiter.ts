@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { gcraStep } from './gcra';
+import { gcraDecide } from './gcra';
 import type { LimitSpec } from './policy';
 import type { Decision } from './decision';
 
@@ -19,16 +19,12 @@ export class LocalLimiter {
     return this.tats.size;
   }
 
-  consume(specs: LimitSpec[], nowUs = nowMicros()): Omit<Decision, 'source'> {
-    const results = specs.map((spec) => gcraStep(this.tats.get(spec.key), nowUs, spec));
-    let denied = -1;
-    for (let i = 0; i < results.length; i++) {
-      if (
-        !results[i].allowed &&
-        (denied < 0 || results[i].retryAfterUs > results[denied].retryAfterUs)
-      )
-        denied = i;
-    }
+  consume(specs: readonly LimitSpec[], nowUs = nowMicros()): Omit<Decision, 'source'> {
+    const { deniedIndex: denied, results } = gcraDecide(
+      specs.map((spec) => this.tats.get(spec.key)),
+      nowUs,
+      specs,
+    );
     if (denied < 0) {
       for (let i = 0; i < specs.length; i++) {
         if (specs[i].cost > 0)

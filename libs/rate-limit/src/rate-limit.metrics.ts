@@ -63,9 +63,15 @@ export class RateLimitMetrics {
   });
   readonly redisLatency = new Histogram({
     name: 'rate_limit_redis_duration_seconds',
-    help: 'Latency of the limiter script in Redis, by result',
+    help: 'Latency of one limiter call to Redis (a batch of decisions), by result',
     labelNames: ['result'] as const,
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly redisBatchSize = new Histogram({
+    name: 'rate_limit_redis_batch_decisions',
+    help: 'Limiter decisions coalesced into one Redis call (one observation per successful call)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [this.registry],
   });
   readonly breakerOpen = new Gauge({
@@ -79,18 +85,23 @@ export class RateLimitMetrics {
     string,
     { count: { inc: () => void }; duration: { observe: (v: number) => void } }
   >();
-  private readonly decisionChildren = new Map<string, { inc: () => void }>();
+  /** Class → outcome → child: bounded by the classes and outcomes above. */
+  private readonly decisionChildren = new Map<string, Map<DecisionOutcome, { inc: () => void }>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
   }
 
   decision(cls: RouteClass | 'ip' | 'code_guessing' | 'unmatched', outcome: DecisionOutcome): void {
-    const key = `${cls}|${outcome}`;
-    let child = this.decisionChildren.get(key);
+    let byOutcome = this.decisionChildren.get(cls);
+    if (!byOutcome) {
+      byOutcome = new Map();
+      this.decisionChildren.set(cls, byOutcome);
+    }
+    let child = byOutcome.get(outcome);
     if (!child) {
       child = this.decisions.labels({ class: cls, outcome });
-      this.decisionChildren.set(key, child);
+      byOutcome.set(outcome, child);
     }
     child.inc();
   }

@@ -12,6 +12,7 @@ import {
   defaultBurst,
   defaultClassFor,
   LimitSpec,
+  ProjectPolicy,
   projectSpecs,
   rateSpec,
   RouteClass,
@@ -24,6 +25,8 @@ import { RateLimiter } from './rate-limiter';
 /** Never limited or shed: the kubelet must always get an answer from a running process. */
 export const LIVENESS_ROUTE = '/health/live';
 const ROUTE_MEMO_MAX = 5_000;
+/** Distinct (class, cost) pairs per policy: bounded by the routes' declarations anyway. */
+const SPEC_MEMO_MAX = 64;
 const IP_CHARGED = Symbol('rate-limit:ip-charged');
 const HANDLED = Symbol('rate-limit:handled');
 
@@ -48,6 +51,15 @@ export class RateLimitService {
   readonly limitedProjects: LimitedProjects;
   /** Route template → class, learned by the guard so the early hook sheds by class (bounded by routes). */
   private readonly routeClasses = new Map<string, RouteClass>();
+  /**
+   * The limit specs of a cached policy object by class and cost, so an admitted request does not
+   * rebuild them (and headers.ts can reuse what it derived from them). Weak: an entry goes with
+   * its policy when the policy cache drops or refreshes it.
+   */
+  private readonly specMemo = new WeakMap<
+    ProjectPolicy,
+    { projectId: string; specs: Map<string, readonly LimitSpec[]> }
+  >();
   readonly enabled: boolean;
   private readonly ipPerMinute: number;
   private readonly clientIpLimit: number;
@@ -237,9 +249,10 @@ export class RateLimitService {
       released = true;
       this.inflight.release(auth.projectId, cls);
     });
-    const specs: LimitSpec[] = projectSpecs(auth.projectId, policy, cls, cost);
+    let specs = this.specsFor(auth.projectId, policy, cls, cost);
     if (auth.kind === 'client') {
-      specs.push(
+      specs = [
+        ...specs,
         rateSpec(
           'client_ip',
           `p:{${auth.projectId}}:cip:${request.ip}`,
@@ -248,7 +261,7 @@ export class RateLimitService {
           this.clientIpLimit,
           1,
         ),
-      );
+      ];
     }
     const decision = await this.limiter.consume(specs);
     this.record(cls, decision);
@@ -270,6 +283,26 @@ export class RateLimitService {
         auth.projectId,
       );
     throw this.denial(decision);
+  }
+
+  private specsFor(
+    projectId: string,
+    policy: ProjectPolicy,
+    cls: RouteClass,
+    cost: number,
+  ): readonly LimitSpec[] {
+    let memo = this.specMemo.get(policy);
+    if (!memo || memo.projectId !== projectId) {
+      memo = { projectId, specs: new Map() };
+      this.specMemo.set(policy, memo);
+    }
+    const key = cost === 1 ? cls : `${cls}:${cost}`;
+    let specs = memo.specs.get(key);
+    if (!specs) {
+      specs = projectSpecs(projectId, policy, cls, cost);
+      if (memo.specs.size < SPEC_MEMO_MAX) memo.specs.set(key, specs);
+    }
+    return specs;
   }
 
   /** Gauges read at scrape time rather than updated on every request. */
