@@ -1,4 +1,4 @@
-import { ensureBuilt, get, Probe, spawnApp, SpawnedApp, waitFor } from '../utils/spawn-app';
+import { ensureBuilt, get, Probe, spawnForShutdown, SpawnedApp, waitFor } from '../utils/spawn-app';
 
 jest.setTimeout(30_000);
 
@@ -16,10 +16,7 @@ describe('graceful shutdown under load (real process)', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    app = await spawnApp('testServer', {
-      SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    });
+    app = await spawnForShutdown(DRAIN_DELAY_MS);
   }, 120_000);
   afterAll(() => app?.stop('SIGKILL'));
 

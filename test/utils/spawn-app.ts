@@ -116,6 +116,14 @@ export async function spawnApp(
   };
 }
 
+/** The test server as the shutdown tests run it: their drain delay, 10 s to finish after it. */
+export function spawnForShutdown(drainDelayMs: number): Promise<SpawnedApp> {
+  return spawnApp('testServer', {
+    SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
+    SHUTDOWN_TIMEOUT_MS: '10000',
+  });
+}
+
 /** Polls `probe` until it returns true (or throws after `timeoutMs`). */
 export async function waitFor(
   what: string,

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type {
   DynamicModule,
   ForwardReference,
@@ -76,6 +77,11 @@ export async function startApi(
  * SHUTDOWN_DRAIN_DELAY_MS the server stops accepting, in-flight requests finish, then the
  * queue and the pools close and the process exits 0. SHUTDOWN_TIMEOUT_MS bounds the whole;
  * a second signal exits at once.
+ *
+ * During the drain delay the server serves as before, keep-alive included: it still accepts,
+ * and a `Connection: close` on every response would reset each client that writes its next
+ * request before it sees the header (and turn every other client into a new connection per
+ * request). Connections are closed only once the server stops accepting.
  */
 export function installGracefulShutdown(
   config: AppConfig,
@@ -112,7 +118,8 @@ export function installGracefulShutdown(
 }
 
 async function shutdown(app: INestApplicationContext, config: AppConfig): Promise<void> {
-  app.get(HealthService).startDraining();
+  const health = app.get(HealthService);
+  health.startDraining();
   if (config.env.SHUTDOWN_DRAIN_DELAY_MS > 0)
     await new Promise((resolve) => setTimeout(resolve, config.env.SHUTDOWN_DRAIN_DELAY_MS));
   // Close the HTTP server before Nest's hooks: in-flight requests still need the pools and
@@ -120,9 +127,12 @@ async function shutdown(app: INestApplicationContext, config: AppConfig): Promis
   const http = (app as Partial<NestFastifyApplication>).getHttpAdapter?.();
   if (http) {
     const fastify = http.getInstance() as FastifyInstance;
+    health.stopAccepting();
+    rootLogger().info('no longer accepting connections');
+    await readRequestsAlreadySent(fastify.server);
     const closing = fastify.close();
-    // close() ends connections idle at that moment; requests in flight finish, and their
-    // connections (told `Connection: close`) are swept as soon as they turn idle.
+    // Every response from now on says `Connection: close`, so busy connections end after their
+    // response; the sweep is a backstop for any that turn idle without one.
     const sweep = setInterval(() => fastify.server.closeIdleConnections(), 100);
     try {
       await closing;
@@ -131,4 +141,32 @@ async function shutdown(app: INestApplicationContext, config: AppConfig): Promis
     }
   }
   await app.close();
+}
+
+const READ_ROUNDS_MAX = 10;
+
+/**
+ * close() resets what the server has not read yet: connections still in the kernel's accept
+ * queue, and keep-alive connections whose next request has arrived but is not parsed (Node
+ * counts those idle and destroys them). On a starved event loop that is every request sent in
+ * the last stretch before the drain timer ran. So let the loop poll first: one turn accepts
+ * the queued connections and reads requests on open ones, the next reads the requests on the
+ * connections just accepted. Turns go on while they bring new work, up to a bound, since
+ * clients keep connecting until the listener closes.
+ */
+async function readRequestsAlreadySent(server: Server): Promise<void> {
+  let arrivals = 0;
+  const arrived = () => arrivals++;
+  server.on('connection', arrived);
+  server.on('request', arrived);
+  try {
+    for (let round = 1; round <= READ_ROUNDS_MAX; round++) {
+      const before = arrivals;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (round >= 2 && arrivals === before) break;
+    }
+  } finally {
+    server.off('connection', arrived);
+    server.off('request', arrived);
+  }
 }

@@ -29,7 +29,7 @@ export class RateLimitGuard implements CanActivate {
     this.service.markHandled(request);
     const { cls, cost } = this.limitOf(context, request.method);
     this.service.rememberRouteClass(request.method, route, cls);
-    this.service.shedOrThrow(cls);
+    this.service.shedOrThrow(route, cls);
     const auth = authOf(request);
     if (!auth) {
       if (this.service.enabled && !this.service.ipCharged(request)) {

@@ -24,6 +24,11 @@ import { RateLimiter } from './rate-limiter';
 
 /** Never limited or shed: the kubelet must always get an answer from a running process. */
 export const LIVENESS_ROUTE = '/health/live';
+/**
+ * Never shed, still limited per IP: shedding is when Prometheus (and the autoscaler reading it)
+ * most needs a sample, and one scrape costs less than the request it would displace.
+ */
+export const METRICS_ROUTE = '/metrics';
 const ROUTE_MEMO_MAX = 5_000;
 /** Distinct (class, cost) pairs per policy: bounded by the routes' declarations anyway. */
 const SPEC_MEMO_MAX = 64;
@@ -117,7 +122,7 @@ export class RateLimitService {
     const route = request.routeOptions.url;
     if (route === LIVENESS_ROUTE) return null;
     const cls = route ? this.classOf(request.method, route) : 'bulk';
-    if (this.monitor.shouldShed(cls)) {
+    if (this.sheds(route, cls)) {
       this.metrics.decision(route ? cls : 'unmatched', 'shed');
       const retry = this.monitor.retryAfterS;
       return new EarlyRejection(
@@ -312,11 +317,15 @@ export class RateLimitService {
     this.metrics.breakerOpen.set(this.limiter.breaker.current === 'closed' ? 0 : 1);
   }
 
-  shedOrThrow(cls: RouteClass): void {
-    if (this.monitor.shouldShed(cls)) {
+  shedOrThrow(route: string, cls: RouteClass): void {
+    if (this.sheds(route, cls)) {
       this.metrics.decision(cls, 'shed');
       throw overloaded(cls, this.monitor.retryAfterS);
     }
+  }
+
+  private sheds(route: string | undefined, cls: RouteClass): boolean {
+    return route !== METRICS_ROUTE && this.monitor.shouldShed(cls);
   }
 
   private record(cls: RouteClass | 'ip' | 'unmatched', decision: Decision): void {

@@ -220,7 +220,7 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     expect(service.inflight.projects).toBe(0);
   });
 
-  it('sheds bulk, then read, then write, critical last, with 503 + Retry-After; liveness never', async () => {
+  it('sheds bulk, then read, then write, critical last, with 503 + Retry-After; liveness and /metrics never', async () => {
     const p = await limitedProject(60000, 10000);
     const monitor = t.app.get(OverloadMonitor);
     const hot = { elu: 1, delayMs: 1000 };
@@ -234,6 +234,7 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
       const out: Record<string, number> = {};
       for (const [name, call] of Object.entries(calls)) out[name] = (await call()).status;
       out.live = (await http().get('/health/live')).status;
+      out.metrics = (await http().get('/metrics').set('x-forwarded-for', freshIp())).status;
       out.ready = (await http().get('/health/ready').set('x-forwarded-for', freshIp())).status;
       return out;
     };
@@ -244,12 +245,14 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
       seen.push(await snapshot());
     }
     expect(seen).toEqual([
-      { bulk: 202, read: 200, write: 200, critical: 200, live: 200, ready: 200 },
-      { bulk: 503, read: 200, write: 200, critical: 200, live: 200, ready: 200 },
-      { bulk: 503, read: 503, write: 200, critical: 200, live: 200, ready: 503 },
-      { bulk: 503, read: 503, write: 503, critical: 200, live: 200, ready: 503 },
-      { bulk: 503, read: 503, write: 503, critical: 503, live: 200, ready: 503 },
+      { bulk: 202, read: 200, write: 200, critical: 200, live: 200, metrics: 200, ready: 200 },
+      { bulk: 503, read: 200, write: 200, critical: 200, live: 200, metrics: 200, ready: 200 },
+      { bulk: 503, read: 503, write: 200, critical: 200, live: 200, metrics: 200, ready: 503 },
+      { bulk: 503, read: 503, write: 503, critical: 200, live: 200, metrics: 200, ready: 503 },
+      { bulk: 503, read: 503, write: 503, critical: 503, live: 200, metrics: 200, ready: 503 },
     ]);
+    const scrape = await http().get('/metrics').set('x-forwarded-for', freshIp()).expect(200);
+    expect(scrape.text).toMatch(/^load_shed_level 4$/m);
     const shed = await calls.read();
     expect(shed.body).toMatchObject({ code: 503, key: 'service_unavailable', limit: 'overload' });
     expect(Number(shed.headers['retry-after'])).toBeGreaterThanOrEqual(1);

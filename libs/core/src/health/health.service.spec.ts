@@ -44,4 +44,13 @@ describe('HealthService.readiness', () => {
       checks: { shutdown: 'draining', postgres: 'ok' },
     });
   });
+
+  it('closes connections only once the server stops accepting, not while draining', () => {
+    const health = new HealthService();
+    health.startDraining();
+    expect(health.isClosingConnections).toBe(false);
+    health.stopAccepting();
+    expect(health.isDraining).toBe(true);
+    expect(health.isClosingConnections).toBe(true);
+  });
 });

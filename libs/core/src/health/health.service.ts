@@ -15,6 +15,7 @@ export interface ReadinessCheck {
 export class HealthService {
   private readonly checks: ReadinessCheck[] = [];
   private draining = false;
+  private closingConnections = false;
   readonly startedAt = Date.now();
 
   register(check: ReadinessCheck): void {
@@ -28,6 +29,20 @@ export class HealthService {
 
   get isDraining(): boolean {
     return this.draining;
+  }
+
+  /**
+   * Called when the drain delay is over and the server stops accepting: from then on every
+   * response closes its connection. Not earlier: while the server still accepts, a client that
+   * writes its next request before it has seen `Connection: close` would be reset for nothing.
+   */
+  stopAccepting(): void {
+    this.draining = true;
+    this.closingConnections = true;
+  }
+
+  get isClosingConnections(): boolean {
+    return this.closingConnections;
   }
 
   async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {

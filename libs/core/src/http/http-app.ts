@@ -127,11 +127,12 @@ export async function configureHttpApp(
     if (noBody && h['content-type'] !== undefined) delete h['content-type'];
     done();
   });
-  // While draining, every response closes its connection: keep-alive clients reconnect to
-  // another replica instead of holding this one open until the keep-alive timeout.
+  // Once the server stops accepting, responses still in flight close their connections, so
+  // close() does not wait for keep-alive clients. During the drain delay before that, keep-alive
+  // stays on: see installGracefulShutdown.
   const health = app.get(HealthService, { strict: false });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (health.isDraining) reply.header('connection', 'close');
+    if (health.isClosingConnections) reply.header('connection', 'close');
     done(null, payload);
   });
   // Nest installs Fastify's error handler itself and routes it through the global
