@@ -71,12 +71,13 @@ export const REDEMPTION_INSERT: BatchableWrite = {
 export const ORDER_ATTACH: BatchableWrite = {
   tables: ['orders'],
   single: true,
-  sql: `UPDATE orders o SET redemptions = o.redemptions || r.entries,
-          discount_amount = r.discount_amount, customer_id = coalesce(r.customer_id, o.customer_id),
+  // One row (single): its fields are read straight off the array, so the planner sees a key it
+  // can look up; a join with jsonb_to_recordset would be planned as a scan of every order.
+  sql: `UPDATE orders SET redemptions = redemptions || ($1::jsonb -> 0 -> 'entries'),
+          discount_amount = ($1::jsonb -> 0 ->> 'discount_amount')::bigint,
+          customer_id = coalesce($1::jsonb -> 0 ->> 'customer_id', customer_id),
           updated_at = now()
-        FROM jsonb_to_recordset($1::jsonb)
-          AS r(project_id varchar, id varchar, entries jsonb, discount_amount bigint, customer_id varchar)
-        WHERE o.project_id = r.project_id AND o.id = r.id`,
+        WHERE project_id = $1::jsonb -> 0 ->> 'project_id' AND id = $1::jsonb -> 0 ->> 'id'`,
 };
 
 function redemptionRecordsetRow(r: Partial<RedemptionEntity>): Record<string, unknown> {

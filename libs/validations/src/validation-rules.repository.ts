@@ -204,6 +204,14 @@ export class ValidationRulesRepository {
       .getManyAndCount();
   }
 
+  async projectHasAssignments(projectId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM validation_rule_assignments WHERE project_id = $1 LIMIT 1`,
+      [projectId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Assignments of any of the given objects, oldest first (the order rules are evaluated in). */
   findAssignmentsForObjects(
     projectId: string,

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import {
+  AppConfig,
   isoOrNull,
   listEnvelope,
   ListQueryDto,
@@ -68,13 +70,35 @@ function errorOf(error: { message?: string } | undefined | null): { message: str
 
 @Injectable()
 export class ValidationRulesService {
+  /**
+   * Whether a project has any rule assignment, for `rulesFor`: most projects have none, and then
+   * validate and redeem need no assignment query at all. Cached like voucher definitions
+   * (VALIDATION_CACHE_TTL_MS); an assignment made on this process marks its project at once (a
+   * concurrent read cannot overwrite the mark), other replicas see it within the TTL.
+   */
+  private readonly assignedProjects: LRUCache<string, boolean>;
+
   constructor(
+    config: AppConfig,
     private readonly repository: ValidationRulesRepository,
     private readonly tx: TransactionRunner,
     @Optional()
     @Inject(RELATED_OBJECT_RESOLVER)
     private readonly resolver?: RelatedObjectResolver,
-  ) {}
+  ) {
+    this.assignedProjects = new LRUCache({
+      max: config.env.VALIDATION_CACHE_MAX,
+      ttl: Math.max(config.env.VALIDATION_CACHE_TTL_MS, 1),
+    });
+  }
+
+  private async projectHasAssignments(projectId: string): Promise<boolean> {
+    const known = this.assignedProjects.get(projectId);
+    if (known !== undefined) return known;
+    const has = await this.repository.projectHasAssignments(projectId);
+    if (this.assignedProjects.get(projectId) !== true) this.assignedProjects.set(projectId, has);
+    return has;
+  }
 
   /** Throws 400 invalid_payload naming the rule when the rules JSON is not valid. */
   compileOrThrow(rules: unknown, error?: unknown): CompiledRuleSet {
@@ -185,6 +209,7 @@ export class ValidationRulesService {
         relatedObjectId: target.id,
         createdAt: new Date(),
       });
+      this.assignedProjects.set(projectId, true);
       const inserted = await this.repository.insertAssignment(row, force, em);
       if (!inserted) {
         const existing = await this.repository.findAssignmentFor(
@@ -234,6 +259,7 @@ export class ValidationRulesService {
         relatedObjectId: object.id,
         createdAt: new Date(),
       });
+      this.assignedProjects.set(projectId, true);
       await this.repository.insertAssignment(row, false, em);
     }
   }
@@ -316,6 +342,7 @@ export class ValidationRulesService {
     projectId: string,
     objects: { type: RelatedObjectType; id: string }[],
   ): Promise<AssignedRuleSet[]> {
+    if (!(await this.projectHasAssignments(projectId))) return [];
     const assignments = await this.repository.findAssignmentsForObjects(projectId, objects);
     const ruleIds = [...new Set(assignments.map((a) => a.ruleId))];
     const rules = new Map(
