@@ -130,10 +130,20 @@ async function shutdown(app: INestApplicationContext, config: AppConfig): Promis
     health.stopAccepting();
     rootLogger().info('no longer accepting connections');
     await readRequestsAlreadySent(fastify.server);
+    // close() would destroy every connection without a request in progress at once, but on a
+    // saturated loop a client's next request is often already in the socket, unread: it would
+    // be reset. For SHUTDOWN_IDLE_GRACE_MS those connections stay open; what arrives on them is
+    // answered (503 return503OnClosing, `Connection: close`) instead of reset. Then idle ones go.
+    const server = fastify.server;
+    const closeIdle = server.closeIdleConnections.bind(server);
+    server.closeIdleConnections = () => undefined;
     const closing = fastify.close();
+    await new Promise((resolve) => setTimeout(resolve, config.env.SHUTDOWN_IDLE_GRACE_MS));
+    server.closeIdleConnections = closeIdle;
     // Every response from now on says `Connection: close`, so busy connections end after their
-    // response; the sweep is a backstop for any that turn idle without one.
-    const sweep = setInterval(() => fastify.server.closeIdleConnections(), 100);
+    // response; the sweep ends the ones that are idle.
+    closeIdle();
+    const sweep = setInterval(closeIdle, 100);
     try {
       await closing;
     } finally {

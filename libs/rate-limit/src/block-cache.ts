@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { EarlyRejection } from './rate-limit.errors';
 
 /**
  * Keys the shared limiter has already rejected, answered in `onRequest` without touching Redis
@@ -16,6 +17,8 @@ export interface BlockEntry {
   windowS: number;
   /** The blocked key's project, when known (for the operators' status view). */
   projectId?: string;
+  /** The last 429 rendered for this block, reused within the same second. */
+  rendered?: { retryAt: number; rejection: EarlyRejection };
 }
 
 export class BlockCache {

@@ -45,27 +45,37 @@ export const RateLimitErrors = {
  * path of a flood must not pay for stack traces; the body is the same contract shape.
  */
 export class EarlyRejection {
+  /** The body around the request id, rendered once: a flood sends the same rejection often. */
+  private readonly bodyHead: string;
+  private readonly bodyTail: string;
+
   constructor(
     readonly status: 429 | 503,
     readonly limitName: string,
     readonly retryAfterS: number,
     readonly headers: Record<string, string>,
     readonly details: string,
-  ) {}
-
-  body(requestId: string): string {
+  ) {
     const [key, message] =
-      this.status === 429
+      status === 429
         ? ['too_many_requests', 'Too many requests hit the API too quickly.']
         : ['service_unavailable', 'Service unavailable'];
-    return JSON.stringify({
-      code: this.status,
+    const marker = '\u0000request_id\u0000';
+    const whole = JSON.stringify({
+      code: status,
       key,
       message,
-      details: this.details,
-      request_id: requestId,
-      limit: this.limitName,
-      retry_after: this.retryAfterS,
+      details,
+      request_id: marker,
+      limit: limitName,
+      retry_after: retryAfterS,
     });
+    const at = whole.indexOf(JSON.stringify(marker));
+    this.bodyHead = whole.slice(0, at);
+    this.bodyTail = whole.slice(at + JSON.stringify(marker).length);
+  }
+
+  body(requestId: string): string {
+    return this.bodyHead + JSON.stringify(requestId) + this.bodyTail;
   }
 }

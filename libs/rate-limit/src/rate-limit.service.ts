@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, AppError } from '@app/core';
 import type { AuthContext } from '@app/tenancy';
-import { BlockCache } from './block-cache';
+import { BlockCache, BlockEntry } from './block-cache';
 import type { Decision } from './decision';
 import { limitHeaders, retryAfterSeconds } from './headers';
 import { InflightCounter } from './inflight';
@@ -144,6 +144,7 @@ export class RateLimitService {
         ipBlock.windowS,
         'ip',
         now,
+        ipBlock,
       );
     const serverAppId = header(request, 'x-app-id');
     const clientAppId = serverAppId ? undefined : header(request, 'x-client-application-id');
@@ -161,6 +162,7 @@ export class RateLimitService {
           block.windowS,
           cls,
           now,
+          block,
         );
     }
     if (!route || !appId) return this.chargeIp(request, reply, route ? cls : 'unmatched');
@@ -174,10 +176,17 @@ export class RateLimitService {
     windowS: number,
     cls: RouteClass | 'ip',
     now: number,
+    entry?: BlockEntry,
   ): EarlyRejection {
     this.metrics.decision(cls, 'blocked_early');
     const retry = retryAfterSeconds(until - now);
-    return new EarlyRejection(
+    const retryAt = Math.ceil(now / 1000) + retry;
+    // Everything in the rejection changes at most once a second: a flood of one blocked key
+    // reuses it instead of rendering six headers and a body per request.
+    const memo = entry?.rendered;
+    if (memo && memo.retryAt === retryAt && memo.rejection.retryAfterS === retry)
+      return memo.rejection;
+    const rejection = new EarlyRejection(
       429,
       limitName,
       retry,
@@ -185,12 +194,14 @@ export class RateLimitService {
         'Retry-After': String(retry),
         'X-Rate-Limit-Limit': String(limit),
         'X-Rate-Limit-Remaining': '0',
-        'X-Rate-Limit-Retry': String(Math.ceil(now / 1000) + retry),
+        'X-Rate-Limit-Retry': String(retryAt),
         'RateLimit-Policy': `"${limitName}";q=${limit};w=${windowS}`,
         RateLimit: `"${limitName}";r=0;t=${retry}`,
       },
       `Rate limit "${limitName}" exceeded; retry after ${retry} s`,
     );
+    if (entry) entry.rendered = { retryAt, rejection };
+    return rejection;
   }
 
   /** Charges the per-IP budget of unauthenticated, failed-auth and unknown-route requests. */

@@ -67,6 +67,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS: number = 25_000;
   /** After SIGTERM, readiness answers 503 this long before the server stops accepting (lets load balancers notice). */
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_DRAIN_DELAY_MS: number = 0;
+  /** Once the server stops accepting, idle keep-alive connections stay this long so a request already sent on one is answered, not reset. */
+  @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_IDLE_GRACE_MS: number = 1_000;
   /** Readiness drops when the event loop's p99 delay over the last second exceeds this. */
   @Transform(toInt) @IsInt() @Min(10) READY_MAX_EVENT_LOOP_DELAY_MS: number = 500;
   /** Readiness drops when the used heap exceeds this share of the heap limit (--max-old-space-size). */
