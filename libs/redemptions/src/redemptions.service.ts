@@ -439,8 +439,7 @@ export class RedemptionsService {
       await this.emit(em, projectId, origin, 'redemption.succeeded', r.id as string, () =>
         redemptionEventData(r as RedemptionEntity),
       );
-    // The ledger entry is the transaction's last statement: its head lock is held only until
-    // the commit (docs/dashboard-backend.md).
+    // Queued without a lock and chained by the sealer once committed (docs/dashboard-backend.md).
     for (const r of rows) {
       await this.audit.appendToLedger(em, projectId, {
         type: 'redemption',
