@@ -4,7 +4,8 @@
  *   ours      the platform's limiter (default settings, shedding on)
  *   off       RATE_LIMIT_ENABLED=false (the same app without per-project / per-IP limits)
  *   throttler @nestjs/throttler's ThrottlerGuard (in-memory, per IP) instead of ours: the reference
- * It answers IPC messages: {type:'create-project', perMinute, burst} and {type:'memory'}.
+ * It answers IPC messages: {type:'create-project', perMinute, burst}, {type:'memory'} and
+ * {type:'elu'} (the event loop's cumulative idle and active milliseconds).
  */
 import 'reflect-metadata';
 import { Controller, Get, Module, Post } from '@nestjs/common';
@@ -32,7 +33,10 @@ class BenchController {
 @Module({ controllers: [BenchController] })
 class BenchModule {}
 
-type Message = { type: 'create-project'; perMinute: number; burst: number } | { type: 'memory' };
+type Message =
+  | { type: 'create-project'; perMinute: number; burst: number }
+  | { type: 'memory' }
+  | { type: 'elu' };
 
 async function main(): Promise<void> {
   const mode = process.env.BENCH_MODE ?? 'ours';
@@ -61,7 +65,10 @@ async function main(): Promise<void> {
 
   process.on('message', (message: Message) => {
     void (async () => {
-      if (message.type === 'memory') {
+      if (message.type === 'elu') {
+        const { idle, active } = performance.eventLoopUtilization();
+        process.send!({ type: 'elu', idle, active });
+      } else if (message.type === 'memory') {
         (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
         process.send!({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed });

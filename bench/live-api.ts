@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -79,6 +79,47 @@ export function rssBytes(pid: number): number {
     return match ? Number(match[1]) * 1024 : NaN;
   } catch {
     return NaN;
+  }
+}
+
+/**
+ * CPU seconds (user + system, their ended children included) used so far by the processes `pick` selects by pid and command name
+ * (Linux /proc; 0 elsewhere). Differences of two readings give the CPU a run cost each side.
+ */
+export function cpuSeconds(pick: (pid: number, comm: string) => boolean): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!pick(Number(pid), comm)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, and cutime, cstime: children that ended (a pool's closed connections)
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
+/** Jiffies the whole machine spent busy and in total so far (Linux /proc/stat; zeros elsewhere). */
+export function boxCpu(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
+    const values = fields.map(Number);
+    const total = values.reduce((t, v) => t + v, 0);
+    const idle = values[3] + (values[4] ?? 0); // idle, iowait
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
   }
 }
 

@@ -5,7 +5,8 @@
  * Also: p50/p99 latency at half the peak rate, and a hot-voucher run (every request on one
  * code). The API runs as its own process (`node dist/apps/api/src/main.js`, ROLE=api), so the
  * load generator does not share its event loop. Run with `npm run bench:redeem` (a fresh *test* database; see scripts/with-services.js).
- * Seconds per run: BENCH_SECONDS (default 10). Numbers are noisy on a shared machine.
+ * Seconds per side: BENCH_SECONDS (default 16), the API and pgbench alternating in BENCH_ROUNDS (2)
+ * slices. Numbers are noisy on a shared machine.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -23,9 +24,12 @@ import type { BatchableWrite } from '@app/core';
 import { EVENT_INSERT } from '@app/queue';
 import { ORDER_ATTACH, REDEMPTION_INSERT } from '@app/redemptions';
 import { CliModule } from '../apps/api/src/cli.module';
-import { freePort } from './live-api';
+import { boxCpu, cpuSeconds, freePort } from './live-api';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Seconds per side; whole seconds per round (pgbench -T takes an integer). */
+const SLICE = Math.max(1, Math.round(Number(process.env.BENCH_SECONDS ?? 16) / ROUNDS));
+const SECONDS = SLICE * ROUNDS;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const VOUCHERS = 1000;
 const CUSTOMERS = 200;
@@ -140,14 +144,16 @@ async function samplesOf(pg: Client, projectId: string): Promise<Samples> {
  * customer's audit row, the voucher's conditional UPDATE carrying the order's audit row and event,
  * the one statement of the redemption row, its audit row, the order update, its event and ledger
  * entry (the very SQL of the repositories' BatchableWrites), COMMIT. Data: rows the API wrote in
- * the warm-up, with fresh ids.
+ * the warm-up, with fresh ids, bound as parameters like the API's (pgbench -D variables, which
+ * the extended protocol sends as $n values).
  */
-function pgbenchScript(projectId: string, s: Samples): string {
-  // pgbench reads `:name` as a variable anywhere, string literals included: inside JSON strings
-  // the colon is written as the \u003a escape (JSON's structural colons are followed by a space).
-  const json = (row: Row) => JSON.stringify(row, null, 1).replace(/:(?=[A-Za-z_])/g, '\\u003a');
-  const literal = (row: Row, overrides: string) =>
-    `jsonb_build_array($J$${json(row)}$J$::jsonb || jsonb_build_object(${overrides}))`;
+function pgbenchScript(projectId: string, s: Samples): { script: string; defines: string[] } {
+  const defines: string[] = [];
+  const literal = (row: Row, overrides: string) => {
+    const name = `row_${defines.length}`;
+    defines.push(`${name}=${JSON.stringify(row)}`);
+    return `jsonb_build_array(:${name}::jsonb || jsonb_build_object(${overrides}))`;
+  };
   const fresh = (prefix: string) => `'${prefix}' || md5(random()::text)`;
   const write = (w: BatchableWrite, rows: string) => w.sql.replace(/\$1\b/g, `(${rows})`);
   const ctes = (parts: string[]) => parts.map((p, i) => `write_behind_${i} AS (${p})`).join(', ');
@@ -188,16 +194,21 @@ function pgbenchScript(projectId: string, s: Samples): string {
     ])} SELECT 1;`,
     'COMMIT;',
   ];
-  return [
+  const script = [
     `\\set n random(0, ${VOUCHERS - 1})`,
     `\\set c random(0, ${CUSTOMERS - 1})`,
     ...statements.map(oneLine),
     '',
   ].join('\n');
+  return { script, defines };
 }
 
 /** pgbench running `script` over the same connections and seconds as the API runs. */
-function pgbench(databaseUrl: string, script: string, seconds: number): number {
+function pgbench(
+  databaseUrl: string,
+  { script, defines }: { script: string; defines: string[] },
+  seconds: number,
+): number {
   const dir = mkdtempSync(join(tmpdir(), 'bench-redeem-'));
   const file = join(dir, 'redeem.sql');
   writeFileSync(file, script);
@@ -214,6 +225,7 @@ function pgbench(databaseUrl: string, script: string, seconds: number): number {
       '2',
       '-T',
       String(seconds),
+      ...defines.flatMap((d) => ['-D', d]),
       '-f',
       file,
       databaseUrl,
@@ -290,12 +302,46 @@ async function main() {
     const hot = () => '/v1/vouchers/BENCH-0/redemption';
 
     await load(url, headers, spread, Math.min(3, SECONDS)); // warm-up (JIT, caches, pool)
-    const peak = await load(url, headers, spread, SECONDS);
-    const tps = pgbench(
-      databaseUrl,
-      pgbenchScript(pgbProject, await samplesOf(pg, project.project_id)),
-      SECONDS,
-    );
+    const postgresCpu = () => cpuSeconds((_, comm) => comm.startsWith('postgres'));
+    const apiCpu = () => cpuSeconds((pid) => pid === child.pid);
+    // This process's own CPU is the load generator's (autocannon); pgbench's ends up in cutime.
+    const benchCpu = () => cpuSeconds((pid) => pid === process.pid);
+    const script = pgbenchScript(pgbProject, await samplesOf(pg, project.project_id));
+    // The API and pgbench alternate in ROUNDS slices of the run, so a slower or faster stretch
+    // of this shared machine falls on both sides instead of deciding the ratio.
+    const apiRuns: Run[] = [];
+    const tpsRuns: number[] = [];
+    const cpu = { api: 0, apiPostgres: 0, generator: 0, pgbenchPostgres: 0, pgbench: 0 };
+    const box = { api: { busy: 0, total: 0 }, pgbench: { busy: 0, total: 0 } };
+    for (let round = 0; round < ROUNDS; round++) {
+      const [pg0, api0, gen0, box0] = [postgresCpu(), apiCpu(), benchCpu(), boxCpu()];
+      apiRuns.push(await load(url, headers, spread, SLICE));
+      const [pg1, api1, gen1, box1] = [postgresCpu(), apiCpu(), benchCpu(), boxCpu()];
+      tpsRuns.push(pgbench(databaseUrl, script, SLICE));
+      const [pg2, gen2, box2] = [postgresCpu(), benchCpu(), boxCpu()];
+      cpu.api += api1 - api0;
+      cpu.apiPostgres += pg1 - pg0;
+      cpu.generator += gen1 - gen0;
+      cpu.pgbenchPostgres += pg2 - pg1;
+      cpu.pgbench += gen2 - gen1;
+      box.api.busy += box1.busy - box0.busy;
+      box.api.total += box1.total - box0.total;
+      box.pgbench.busy += box2.busy - box1.busy;
+      box.pgbench.total += box2.total - box1.total;
+    }
+    const peak: Run = {
+      rps: apiRuns.reduce((t, r) => t + r.rps, 0) / ROUNDS,
+      p50: Math.max(...apiRuns.map((r) => r.p50)),
+      p99: Math.max(...apiRuns.map((r) => r.p99)),
+      non2xx: apiRuns.reduce((t, r) => t + r.non2xx, 0),
+      errors: apiRuns.reduce((t, r) => t + r.errors, 0),
+    };
+    const tps = tpsRuns.reduce((t, x) => t + x, 0) / ROUNDS;
+    // CPU milliseconds per redemption / transaction: where each side's time goes.
+    const perApi = (seconds: number) => ((1000 * seconds) / (peak.rps * SECONDS)).toFixed(2);
+    const perPgbench = (seconds: number) => ((1000 * seconds) / (tps * SECONDS)).toFixed(2);
+    const busy = (b: { busy: number; total: number }) =>
+      `${((100 * b.busy) / b.total).toFixed(0)} %`;
     const half = await load(url, headers, spread, SECONDS, Math.max(1, Math.floor(peak.rps / 2)));
     const hotRun = await load(url, headers, hot, SECONDS);
 
@@ -309,12 +355,23 @@ async function main() {
 
     const ratio = peak.rps / tps;
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(40)} ${v}\n`);
-    line('connections / seconds per run', `${CONNECTIONS} / ${SECONDS}`);
+    line(
+      'connections / seconds per side',
+      `${CONNECTIONS} / ${SECONDS} (API and pgbench alternating in ${ROUNDS} rounds)`,
+    );
     line(
       'API redemptions/s (1000 codes)',
       `${peak.rps.toFixed(0)} (non-2xx ${peak.non2xx}, errors ${peak.errors})`,
     );
-    line('pgbench same transaction, tps', tps.toFixed(0));
+    line(
+      'pgbench same transaction, tps',
+      `${tps.toFixed(0)} (rounds: ${tpsRuns.map((x) => x.toFixed(0)).join(', ')}; API ${apiRuns.map((r) => r.rps.toFixed(0)).join(', ')})`,
+    );
+    line(
+      'CPU ms per redemption: API / Postgres',
+      `${perApi(cpu.api)} / ${perApi(cpu.apiPostgres)}, load generator ${perApi(cpu.generator)} (pgbench run: Postgres ${perPgbench(cpu.pgbenchPostgres)}, pgbench ${perPgbench(cpu.pgbench)})`,
+    );
+    line('machine CPU busy: API run / pgbench run', `${busy(box.api)} / ${busy(box.pgbench)}`);
     line(
       'ratio API / pgbench',
       `${ratio.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`,

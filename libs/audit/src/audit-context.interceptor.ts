@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { finalize, Observable } from 'rxjs';
+import { routeUrl } from '@app/core';
 import { AuthenticatedRequest } from '@app/tenancy';
 import { AuditContext, runWithAuditContext } from './audit-context';
 
@@ -22,7 +23,7 @@ export class AuditContextInterceptor implements NestInterceptor {
     const audit: AuditContext = {
       ...actor,
       projectId: request.auth?.projectId ?? null,
-      route: `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
+      route: `${request.method} ${routeUrl(request) ?? request.url.split('?')[0]}`,
       requestId: String(request.id),
       params: stringParams(request.params),
       closed: false,

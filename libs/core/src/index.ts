@@ -17,6 +17,7 @@ export * from './health/pressure-monitor';
 export * from './health/metric-names';
 export * from './http/http-app';
 export * from './http/public.decorator';
+export * from './http/route-url';
 export * from './ids/id';
 export * from './logging/logger';
 export * from './pagination/filters';

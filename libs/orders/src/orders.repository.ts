@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { hydrateEntity } from '@app/core';
+import { insertReturningEntity } from '@app/core';
 import { AuditService, auditColumns } from '@app/audit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Paging, SortOrder } from '@app/core';
@@ -52,30 +52,23 @@ export class OrdersRepository {
 
   /**
    * Inserts unless the project already has the row's source_id (a concurrent upsert won the
-   * race); returns whether this call inserted. Never raises a unique violation for source_id.
+   * race): the inserted order as stored, or null. Never raises a unique violation for source_id.
+   * One raw statement (no query builder): it is on every redemption's path.
    */
-  /** The inserted order as stored (column defaults included), or null when its source_id exists. */
   async insertIfAbsent(row: Partial<OrderEntity>, em?: EntityManager): Promise<OrderEntity | null> {
-    const result = await this.repo(em)
-      .createQueryBuilder()
-      .insert()
-      .into(OrderEntity)
-      .values(row as QueryDeepPartialEntity<OrderEntity>)
-      .orIgnore()
-      .returning('*')
-      // The subscriber would record a create even when the conflict skipped the row.
-      .callListeners(false)
-      .execute();
-    const [stored] = result.raw as Record<string, unknown>[];
+    const manager = em ?? this.dataSource.manager;
+    const stored = await insertReturningEntity(manager, OrderEntity, row, {
+      ignoreConflicts: true,
+    });
     if (!stored) return null;
-    await this.audit.record(em ?? this.dataSource.manager, {
+    await this.audit.record(manager, {
       entityType: 'order',
       entityId: row.id ?? null,
       action: 'create',
       projectId: row.projectId,
       diff: auditColumns(this.repo(em).metadata, row),
     });
-    return hydrateEntity(em ?? this.dataSource.manager, OrderEntity, stored);
+    return stored;
   }
 
   async update(

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { rootLogger, sendError } from '@app/core';
+import { rootLogger, routeUrl, sendError } from '@app/core';
 import { EarlyRejection } from './rate-limit.errors';
 import { RateLimitService } from './rate-limit.service';
 
@@ -23,11 +23,15 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
     const early = service.early(request, reply);
     if (early === null) return done();
     if (early instanceof EarlyRejection) {
-      void reply
-        .code(early.status)
-        .headers(early.headers)
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(early.body(String(request.id)));
+      const send = () =>
+        void reply
+          .code(early.status)
+          .headers(early.headers)
+          .header('content-type', 'application/json; charset=utf-8')
+          .send(early.body(String(request.id)));
+      const hold = service.holdFor(request);
+      if (hold > 0) setTimeout(send, hold);
+      else send();
       return;
     }
     early.then(
@@ -46,7 +50,7 @@ export function installRateLimitHooks(fastify: FastifyInstance, app: INestApplic
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(
       request.method,
-      request.routeOptions.url ?? '<unmatched>',
+      routeUrl(request) ?? '<unmatched>',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );

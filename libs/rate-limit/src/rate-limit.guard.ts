@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routeUrl } from '@app/core';
 import { authOf } from '@app/tenancy';
 import { defaultClassFor, RouteClass } from './policy';
 import { RATE_LIMIT_META, RouteLimit } from './rate-limit.decorator';
@@ -24,7 +25,7 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const route = request.routeOptions.url ?? request.url;
+    const route = routeUrl(request) ?? request.url;
     if (route === LIVENESS_ROUTE) return true;
     this.service.markHandled(request);
     const { cls, cost } = this.limitOf(context, request.method);

@@ -8,6 +8,8 @@ export type DecisionOutcome =
   | 'allowed'
   | 'limited'
   | 'blocked_early'
+  /** An early 429 held before sending, because other projects were being served. */
+  | 'blocked_held'
   | 'shed'
   | 'concurrency_limited'
   | 'fallback_allowed'

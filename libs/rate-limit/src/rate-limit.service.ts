@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AppError } from '@app/core';
+import { AppConfig, AppError, routeUrl } from '@app/core';
 import type { AuthContext } from '@app/tenancy';
 import { BlockCache, BlockEntry } from './block-cache';
 import type { Decision } from './decision';
@@ -21,6 +21,7 @@ import { RateLimitPolicyService } from './rate-limit-policy.service';
 import { EarlyRejection, overloaded, tooManyRequests } from './rate-limit.errors';
 import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimiter } from './rate-limiter';
+import { RecentTenants } from './recent-tenants';
 
 /** Never limited or shed: the kubelet must always get an answer from a running process. */
 export const LIVENESS_ROUTE = '/health/live';
@@ -34,9 +35,19 @@ const ROUTE_MEMO_MAX = 5_000;
 const SPEC_MEMO_MAX = 64;
 const IP_CHARGED = Symbol('rate-limit:ip-charged');
 const HANDLED = Symbol('rate-limit:handled');
+const HOLD = Symbol('rate-limit:hold');
+/** How recently another project must have been served for a blocked key's 429s to be held. */
+const OTHERS_ACTIVE_WINDOW_MS = 1_000;
 
-/** Marks set on a request: its IP budget was charged; some limiter layer already decided on it. */
-type LimitedRequest = FastifyRequest & { [IP_CHARGED]?: boolean; [HANDLED]?: boolean };
+/**
+ * Marks set on a request: its IP budget was charged; some limiter layer already decided on it;
+ * how long its early 429 is held.
+ */
+type LimitedRequest = FastifyRequest & {
+  [IP_CHARGED]?: boolean;
+  [HANDLED]?: boolean;
+  [HOLD]?: number;
+};
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -69,6 +80,9 @@ export class RateLimitService {
   private readonly ipPerMinute: number;
   private readonly clientIpLimit: number;
   private readonly clientIpWindowS: number;
+  private readonly blockedHoldMs: number;
+  /** Who was admitted lately: a blocked key's 429s are held only while others are served. */
+  private readonly recentTenants = new RecentTenants(OTHERS_ACTIVE_WINDOW_MS);
 
   constructor(
     config: AppConfig,
@@ -88,6 +102,7 @@ export class RateLimitService {
     this.ipPerMinute = e.RATE_LIMIT_IP_PER_MINUTE;
     this.clientIpLimit = e.RATE_LIMIT_CLIENT_IP_LIMIT;
     this.clientIpWindowS = e.RATE_LIMIT_CLIENT_IP_WINDOW_S;
+    this.blockedHoldMs = e.RATE_LIMIT_BLOCKED_HOLD_MS;
   }
 
   rememberRouteClass(method: string, route: string, cls: RouteClass): void {
@@ -119,7 +134,7 @@ export class RateLimitService {
     request: FastifyRequest,
     reply: FastifyReply,
   ): EarlyRejection | null | Promise<AppError | null> {
-    const route = request.routeOptions.url;
+    const route = routeUrl(request);
     if (route === LIVENESS_ROUTE) return null;
     const cls = route ? this.classOf(request.method, route) : 'bulk';
     if (this.sheds(route, cls)) {
@@ -153,7 +168,16 @@ export class RateLimitService {
       const block =
         this.blocks.find(`app:${appId}`, cls, now) ??
         (clientAppId ? this.blocks.find(`cip:${clientAppId}:${request.ip}`, null, now) : undefined);
-      if (block?.projectId) this.limitedProjects.record(block.projectId, 'blocked_early', now);
+      if (block?.projectId) {
+        this.limitedProjects.record(block.projectId, 'blocked_early', now);
+        // A closed-loop flood sends its next request as soon as it has the 429: holding the 429
+        // while other projects are served caps the flood at one request per connection per hold,
+        // so it cannot fill the event loop they share. Alone, a blocked key is answered at once.
+        if (this.blockedHoldMs > 0 && this.recentTenants.othersActive(block.projectId, now)) {
+          (request as LimitedRequest)[HOLD] = this.blockedHoldMs;
+          this.metrics.decision(cls, 'blocked_held');
+        }
+      }
       if (block)
         return this.blockedError(
           block.until,
@@ -235,6 +259,11 @@ export class RateLimitService {
     return (request as LimitedRequest)[IP_CHARGED] === true;
   }
 
+  /** How long to hold this request's early 429 before sending it (0: send at once). */
+  holdFor(request: FastifyRequest): number {
+    return (request as LimitedRequest)[HOLD] ?? 0;
+  }
+
   markHandled(request: FastifyRequest): void {
     (request as LimitedRequest)[HANDLED] = true;
   }
@@ -282,7 +311,10 @@ export class RateLimitService {
     const decision = await this.limiter.consume(specs);
     this.record(cls, decision);
     reply.headers(limitHeaders(decision));
-    if (decision.allowed) return;
+    if (decision.allowed) {
+      if (this.blockedHoldMs > 0) this.recentTenants.admitted(auth.projectId, Date.now());
+      return;
+    }
     const denied = decision.deniedBy!;
     const now = Date.now();
     this.limitedProjects.record(auth.projectId, 'limited', now, {
@@ -390,7 +422,7 @@ export class RateLimitService {
    */
   chargeUndecided(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | null {
     if (!this.enabled || (request as LimitedRequest)[HANDLED]) return null;
-    if (request.routeOptions.url === LIVENESS_ROUTE) return null;
+    if (routeUrl(request) === LIVENESS_ROUTE) return null;
     return this.chargeIp(request, reply);
   }
 }

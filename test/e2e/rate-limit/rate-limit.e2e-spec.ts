@@ -4,7 +4,7 @@ import { OverloadMonitor, RateLimitService } from '@app/rate-limit';
 import { createTestProject, TestProject } from '../../factories/project.factory';
 import { RateLimitProbeModule } from '../../utils/rate-limit-probe.module';
 import { createTestApp, TestApp } from '../../utils/test-app';
-import { decisions, freshIp, setLimits, PRODUCTION_LIMITS } from './helpers';
+import { decisions, freshIp, setLimits, sleep, PRODUCTION_LIMITS } from './helpers';
 
 describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () => {
   let t: TestApp;
@@ -78,6 +78,33 @@ describe('rate limiting: per-project limits, headers, per-IP limits (e2e)', () =
     expect(limited!.headers.ratelimit).toContain(`"project";r=0;t=${retryAfter}`);
     expect(limited!.headers['x-rate-limit-remaining']).toBe('0');
     expect(await decisions(t.app, 'critical', 'blocked_early')).toBeGreaterThanOrEqual(1);
+  });
+
+  it("holds a blocked key's 429s while another project is served, and only then", async () => {
+    const flooding = await limitedProject(2, 1); // blocked for ~30 s after its one request
+    const steady = await limitedProject(6000, 100);
+    const ip = freshIp();
+    const send = (p: TestProject) =>
+      http().post('/v1/rl-probe/critical').set(p.headers).set('x-forwarded-for', ip);
+    expect((await send(flooding)).status).toBe(200);
+    expect((await send(flooding)).status).toBe(429); // the limiter's denial: now in the block cache
+    // Nobody else served in the last second: answered at once, nothing held.
+    await sleep(1_100);
+    const heldBefore = await decisions(t.app, 'critical', 'blocked_held');
+    expect((await send(flooding)).status).toBe(429);
+    expect(await decisions(t.app, 'critical', 'blocked_held')).toBe(heldBefore);
+    // Another project is being served: the blocked key's 429 waits RATE_LIMIT_BLOCKED_HOLD_MS.
+    expect((await send(steady)).status).toBe(200);
+    const started = Date.now();
+    const held = await send(flooding);
+    expect(held.status).toBe(429);
+    expect(held.body).toMatchObject({ key: 'too_many_requests', limit: 'project' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(
+      Number(PRODUCTION_LIMITS.RATE_LIMIT_BLOCKED_HOLD_MS) - 5,
+    );
+    expect(await decisions(t.app, 'critical', 'blocked_held')).toBe(heldBefore + 1);
+    // The steady project itself is never held.
+    expect((await send(steady)).status).toBe(200);
   });
 
   it('limits a route class without blocking the other classes of the project', async () => {

@@ -138,6 +138,11 @@ export class EnvironmentVariables {
   /** Requests in flight per project per process; a share is reserved for `critical` routes. */
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_INFLIGHT_PER_PROJECT: number = 64;
   @Transform(toInt) @IsInt() @Min(0) @Max(90) RATE_LIMIT_CRITICAL_RESERVE_PCT: number = 20;
+  /**
+   * While other projects are being served, a 429 for an already blocked key is held this long
+   * before it is sent, so a flooding client's connections cannot crowd them out (0 = never).
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000) RATE_LIMIT_BLOCKED_HOLD_MS: number = 50;
   /** Hard caps of the traffic-keyed in-process structures. */
   @Transform(toInt) @IsInt() @Min(16) RATE_LIMIT_BLOCK_CACHE_MAX: number = 10_000;
   @Transform(toInt) @IsInt() @Min(16) RATE_LIMIT_LOCAL_MAX_KEYS: number = 50_000;

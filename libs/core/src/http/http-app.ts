@@ -115,7 +115,9 @@ export async function configureHttpApp(
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
+  fastify.decorateRequest('matchedRoute', undefined);
   fastify.addHook('onRequest', (request, reply, done) => {
+    request.matchedRoute = request.routeOptions.url ?? null;
     reply.header('x-request-id', request.id);
     // The SDK sends `Content-Type: application/json` on every request, DELETEs included, with
     // no body; Fastify would reject that as an empty JSON body. A request without a body has
