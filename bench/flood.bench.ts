@@ -9,11 +9,11 @@
  * The server runs in a child process (bench/flood-server.ts); the steady tenant and the liveness
  * probe are measured from this process while the flood comes from a separate autocannon process.
  */
-import { ChildProcess, fork, spawn } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { nicedFlood } from './live-api';
 
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
 const REJECTED = Number(process.env.BENCH_REJECTED ?? 1_000_000);
@@ -113,43 +113,6 @@ function combine(results: autocannon.Result[]): Combined {
 }
 const rps = (r: Combined) => r.rps;
 
-/**
- * A flood from a separate process at the lowest CPU priority: like a client on another host, it
- * cannot take the CPU the server needs, yet its 128 connections keep the server saturated
- * (the report shows the server's event-loop utilisation during the flood).
- */
-function externalFlood(url: string, headers: Headers, seconds: number): Promise<autocannon.Result> {
-  const args = [
-    require.resolve('autocannon/autocannon.js'),
-    '-c',
-    String(FLOOD_CONNECTIONS),
-    '-d',
-    String(seconds),
-    '-m',
-    'POST',
-    '-j',
-  ];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  args.push(`${url}/v1/bench/redeem`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  try {
-    setPriority(child.pid!, 19);
-  } catch {
-    // not permitted here: the flood then competes with the server for the CPU
-  }
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('exit', () => {
-      try {
-        resolve(JSON.parse(out) as autocannon.Result);
-      } catch (error) {
-        reject(error as Error);
-      }
-    }),
-  );
-}
-
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)} %`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -242,7 +205,12 @@ async function main(): Promise<void> {
   const baseline = await run(steadyOpts);
   log(`isolation: steady tenant while another floods with ${FLOOD_CONNECTIONS} connections`);
   const fresh = await ours.project(600, 100);
-  const floodRun = externalFlood(ours.url, fresh, ISOLATION_S + 2);
+  const floodRun = nicedFlood(
+    `${ours.url}/v1/bench/redeem`,
+    fresh,
+    FLOOD_CONNECTIONS,
+    ISOLATION_S + 2,
+  );
   await new Promise((r) => setTimeout(r, 1_000));
   const elu0 = await ours.elu();
   const [during, live] = await Promise.all([

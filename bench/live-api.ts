@@ -4,8 +4,10 @@
  * ended (complete response or socket error), RSS from /proc and /metrics parsing.
  */
 import 'reflect-metadata';
+import type autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -121,6 +123,40 @@ export function boxCpu(): { busy: number; total: number } {
   } catch {
     return { busy: 0, total: 0 };
   }
+}
+
+/**
+ * A closed-loop POST flood from a separate autocannon process at the lowest CPU priority: like a
+ * client on another host, it cannot take the CPU the server needs, yet its connections keep the
+ * server busy. Resolves with autocannon's result once the process has ended.
+ */
+export function nicedFlood(
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number,
+): Promise<autocannon.Result> {
+  const args = [require.resolve('autocannon/autocannon.js'), '-c', String(connections)];
+  args.push('-d', String(seconds), '-m', 'POST', '-j');
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  args.push(url);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    setPriority(child.pid!, 19);
+  } catch {
+    // not permitted here: the flood then competes with the server for the CPU
+  }
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.once('exit', () => {
+      try {
+        resolve(JSON.parse(out) as autocannon.Result);
+      } catch (error) {
+        reject(error as Error);
+      }
+    }),
+  );
 }
 
 export interface ProjectSpec {

@@ -329,10 +329,8 @@ async function main() {
       box.pgbench.busy += box2.busy - box1.busy;
       box.pgbench.total += box2.total - box1.total;
     }
-    const peak: Run = {
+    const peak = {
       rps: apiRuns.reduce((t, r) => t + r.rps, 0) / ROUNDS,
-      p50: Math.max(...apiRuns.map((r) => r.p50)),
-      p99: Math.max(...apiRuns.map((r) => r.p99)),
       non2xx: apiRuns.reduce((t, r) => t + r.non2xx, 0),
       errors: apiRuns.reduce((t, r) => t + r.errors, 0),
     };

@@ -8,9 +8,7 @@
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
-import { setPriority } from 'node:os';
 import { Client } from 'pg';
 import { AppConfig } from '@app/core';
 import {
@@ -18,6 +16,7 @@ import {
   headersOf,
   insertVouchers,
   markdownTable,
+  nicedFlood,
   OpenLoop,
   post,
   reason,
@@ -54,30 +53,6 @@ function slope(points: { x: number; y: number }[]): number {
   const num = points.reduce((t, p) => t + (p.x - mx) * (p.y - my), 0);
   const den = points.reduce((t, p) => t + (p.x - mx) ** 2, 0);
   return den === 0 ? 0 : num / den;
-}
-
-function flood(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
-  const args = [require.resolve('autocannon/autocannon.js'), '-c', String(FLOOD_CONNECTIONS)];
-  args.push('-d', String(FLOOD_S), '-m', 'POST', '-j');
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  args.push(`${url}/v1/vouchers/SOAK-0/redemption`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  try {
-    setPriority(child.pid!, 19); // like a client on another host: it cannot take the server's CPU
-  } catch {
-    // not permitted: the flood competes for the CPU
-  }
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('exit', () => {
-      try {
-        resolve(JSON.parse(out) as autocannon.Result);
-      } catch (error) {
-        reject(error as Error);
-      }
-    }),
-  );
 }
 
 async function main(): Promise<void> {
@@ -155,7 +130,12 @@ async function main(): Promise<void> {
       nextFlood += FLOOD_EVERY_S * 1000;
       flooding = true;
       floodRuns.push(
-        flood(api.url, headersOf(flooder)).then((r) => {
+        nicedFlood(
+          `${api.url}/v1/vouchers/SOAK-0/redemption`,
+          headersOf(flooder),
+          FLOOD_CONNECTIONS,
+          FLOOD_S,
+        ).then((r) => {
           floods.push(r);
           flooding = false;
         }),
@@ -207,7 +187,7 @@ async function main(): Promise<void> {
       '',
     ],
     [
-      `RSS after the ${WARM_UP_MINUTES}-min warm-up → end`,
+      `RSS after the ${+WARM_UP_MINUTES.toFixed(1)}-min warm-up → end`,
       `${first?.rssMb.toFixed(1)} → ${last?.rssMb.toFixed(1)} MB`,
       '',
       '',
