@@ -26,5 +26,6 @@ export * from './redis/redis.module';
 export * from './serialization/serialize';
 export * from './validation/json-object.validator';
 export * from './validation/text.validator';
+export * from './validation/validation-metadata-cache';
 export * from './database/write-behind';
 export * from './database/hydrate';

@@ -12,6 +12,7 @@ import { describeValidationErrors } from '../errors/validation-details';
 import { HealthService } from '../health/health.service';
 import { newRequestId } from '../ids/id';
 import { PinoNestLogger, rootLogger } from '../logging/logger';
+import { installValidationMetadataCache } from '../validation/validation-metadata-cache';
 
 /** Hooks other libs install on the raw Fastify instance before Nest's routes (e.g. the early limiter). */
 export type FastifySetup = (
@@ -142,6 +143,7 @@ export async function configureHttpApp(
   // onRequest hooks) get the same contract body as everything else.
   for (const setup of fastifySetups) await setup(fastify, app);
 
+  installValidationMetadataCache();
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
