@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from '@app/audit';
-import { randomBase62, TransactionRunner } from '@app/core';
+import { BatchableWrite, randomBase62, TransactionRunner, writeBehind } from '@app/core';
 import { EventsService } from '@app/queue';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -103,5 +103,76 @@ describe('write-behind in TransactionRunner (integration)', () => {
     expect(
       await ds.query(`SELECT entity_id FROM audit_log WHERE project_id = $1`, [projectId]),
     ).toEqual([{ entity_id: 'now' }]);
+  });
+
+  describe('pipelined BEGIN and COMMIT', () => {
+    const insertAudit = (projectId: string, entityId: string) =>
+      `INSERT INTO audit_log (id, project_id, actor_type, entity_type, entity_id, action, diff)
+       VALUES ('aud_${randomBase62(12)}', '${projectId}', 'system', 'voucher', '${entityId}', 'update', '{}')`;
+    const auditOf = (projectId: string) =>
+      ds.query(`SELECT entity_id FROM audit_log WHERE project_id = $1`, [projectId]);
+    const clients = () =>
+      (ds.driver as unknown as { master: { _clients: { pipeline: boolean }[] } }).master._clients;
+
+    it('the first statement runs inside the transaction its BEGIN was sent with', async () => {
+      const [first, second] = await tx.run(async (em) => {
+        const a = (await em.query(`SELECT pg_current_xact_id()::text AS x`)) as { x: string }[];
+        const b = (await em.query(`SELECT pg_current_xact_id()::text AS x`)) as { x: string }[];
+        return [a[0].x, b[0].x];
+      });
+      expect(first).toBe(second);
+      const projectId = `proj_wb_${randomBase62(6)}`;
+      await expect(
+        tx.run(async (em) => {
+          await em.query(insertAudit(projectId, 'first'));
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await auditOf(projectId)).toEqual([]);
+    });
+
+    it('a queued write that fails next to COMMIT fails the transaction, and nothing is kept', async () => {
+      const projectId = `proj_wb_${randomBase62(6)}`;
+      const failing: BatchableWrite = {
+        tables: ['audit_log'],
+        sql: `INSERT INTO audit_log (id) SELECT r.id FROM jsonb_to_recordset($1::jsonb) AS r(id varchar)`,
+      };
+      await expect(
+        tx.run(async (em) => {
+          await em.query(insertAudit(projectId, 'direct'));
+          await audit.record(em, record(projectId, 'queued'));
+          await writeBehind(em, failing, [{ id: 'aud_broken' }]);
+        }),
+      ).rejects.toMatchObject({ code: '23502' });
+      expect(await auditOf(projectId)).toEqual([]);
+    });
+
+    it('a statement error the work swallowed fails the commit instead of passing for one', async () => {
+      const projectId = `proj_wb_${randomBase62(6)}`;
+      await expect(
+        tx.run(async (em) => {
+          await em.query(insertAudit(projectId, 'before'));
+          await em.query(`SELECT 1 / 0`).catch(() => undefined);
+        }),
+      ).rejects.toThrow(/rolled back/);
+      expect(await auditOf(projectId)).toEqual([]);
+    });
+
+    it('sends the isolation level with BEGIN', async () => {
+      const level = await tx.run(
+        async (em) =>
+          ((await em.query(`SHOW transaction_isolation`)) as { transaction_isolation: string }[])[0]
+            .transaction_isolation,
+        'SERIALIZABLE',
+      );
+      expect(level).toBe('serializable');
+    });
+
+    it('hands connections back to the pool out of pipeline mode, after success and failure', async () => {
+      await tx.run((em) => em.query(`SELECT 1`));
+      await expect(tx.run((em) => em.query(`SELECT 1 / 0`))).rejects.toThrow(/division/);
+      expect(clients().length).toBeGreaterThan(0);
+      expect(clients().filter((c) => c.pipeline)).toEqual([]);
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable, Optional } from '@nestjs/common';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
-import { installWriteBehind } from './write-behind';
+import { AppConfig } from '../config/app-config';
+import { installWriteBehind, WriteBehindBuffer } from './write-behind';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 
@@ -13,7 +14,10 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadloc
  */
 @Injectable()
 export class TransactionRunner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly config?: AppConfig,
+  ) {}
 
   get manager(): EntityManager {
     return this.dataSource.manager;
@@ -40,25 +44,111 @@ export class TransactionRunner {
   ): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const writes = installWriteBehind(runner);
+    let client: PipelinedClient | null = null;
     try {
-      // READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip.
-      await runner.startTransaction(isolation === 'READ COMMITTED' ? undefined : isolation);
+      if (!this.pipelining) return await this.unpipelined(runner, work, isolation);
+      client = (await runner.connect()) as PipelinedClient;
+      client.pipeline = true;
+      const begun = settle(client.query(beginStatement(isolation)));
+      markTransaction(runner, true);
       const result = await work(runner.manager);
-      // COMMIT first writes what is still queued (WriteBehindBuffer), in its own statement.
-      await runner.commitTransaction();
+      const beginError = await begun;
+      if (beginError) throw beginError;
+      await commitPipelined(runner, client, writes);
       return result;
     } catch (error) {
       writes.discard();
-      try {
-        await runner.rollbackTransaction();
-      } catch {
-        // The original error is the one to report; the connection is released either way.
+      if (runner.isTransactionActive) {
+        try {
+          await runner.rollbackTransaction();
+        } catch {
+          // The original error is the one to report; the connection is released either way.
+        }
       }
       throw error;
     } finally {
+      if (client) client.pipeline = false;
       await runner.release();
     }
   }
+
+  /** TypeORM's own BEGIN and COMMIT, one round trip each (PGlite serves one message at a time). */
+  private async unpipelined<T>(
+    runner: QueryRunner,
+    work: (em: EntityManager) => Promise<T>,
+    isolation: IsolationLevel,
+  ): Promise<T> {
+    // READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip.
+    await runner.startTransaction(isolation === 'READ COMMITTED' ? undefined : isolation);
+    const result = await work(runner.manager);
+    // COMMIT first writes what is still queued (WriteBehindBuffer), in its own statement.
+    await runner.commitTransaction();
+    return result;
+  }
+
+  /** Pipelining needs a server that reads ahead; PGlite's socket answers one message at a time. */
+  private get pipelining(): boolean {
+    return this.config?.embeddedDatabase === false;
+  }
+}
+
+/**
+ * The node-postgres client under a TypeORM query runner. In pipeline mode it sends each query
+ * as soon as it is queued (each with its own Sync, so one failing does not swallow the next)
+ * and answers them in order.
+ */
+type PipelinedClient = {
+  pipeline: boolean;
+  query(sql: string, params?: unknown[]): Promise<{ command?: string }>;
+};
+
+function beginStatement(isolation: IsolationLevel): string {
+  return isolation === 'READ COMMITTED'
+    ? 'BEGIN'
+    : `START TRANSACTION ISOLATION LEVEL ${isolation}`;
+}
+
+/** What TypeORM's startTransaction / commitTransaction would have recorded on the runner. */
+function markTransaction(runner: QueryRunner, active: boolean): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  state.isTransactionActive = active;
+  state.transactionDepth = active ? 1 : 0;
+}
+
+/**
+ * The queued writes and COMMIT go out together, in this order, straight on the client (TypeORM's
+ * query path awaits before it sends, which could let COMMIT overtake the writes). If the writes
+ * fail, Postgres answers the COMMIT with ROLLBACK: nothing of the transaction is kept.
+ */
+async function commitPipelined(
+  runner: QueryRunner,
+  client: PipelinedClient,
+  writes: WriteBehindBuffer,
+): Promise<void> {
+  const last = writes.takeStatement();
+  const written = last ? settle(client.query(last.sql, last.params)) : Promise.resolve(undefined);
+  const committed = client.query('COMMIT');
+  const [writeError, commit] = await Promise.all([
+    written,
+    committed.then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    ),
+  ]);
+  markTransaction(runner, false);
+  if (writeError) throw writeError;
+  if (commit.error) throw commit.error;
+  // A statement of the work failed and its error was swallowed: Postgres rolled back.
+  if (commit.result?.command === 'ROLLBACK')
+    throw new Error('the transaction was aborted by an earlier error and has been rolled back');
+}
+
+/** The error of a promise, or undefined once it resolves (and never an unhandled rejection). */
+function settle(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('query failed'),
+  );
 }
 
 export function pgErrorCode(error: unknown): string | undefined {

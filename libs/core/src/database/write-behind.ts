@@ -56,14 +56,27 @@ export class WriteBehindBuffer {
     if (this.empty) return;
     const taken = this.take();
     try {
-      const { ctes, params } = this.render(taken, 0);
-      const sql =
-        ctes.length === 1 ? ctes[0].body : `WITH ${ctes.map((c) => c.text).join(', ')} SELECT 1`;
+      const { sql, params } = this.statementOf(taken);
       await this.run(sql, params);
     } catch (error) {
       this.restore(taken);
       throw error;
     }
+  }
+
+  /**
+   * Takes what is queued as one statement for the caller to send (e.g. pipelined with COMMIT);
+   * null when nothing is queued. The caller owns it: a failure is the transaction's.
+   */
+  takeStatement(): { sql: string; params: unknown[] } | null {
+    return this.empty ? null : this.statementOf(this.take());
+  }
+
+  private statementOf(taken: Taken): { sql: string; params: unknown[] } {
+    const { ctes, params } = this.render(taken, 0);
+    const sql =
+      ctes.length === 1 ? ctes[0].body : `WITH ${ctes.map((c) => c.text).join(', ')} SELECT 1`;
+    return { sql, params };
   }
 
   /** Hook for the query runner: what to send instead of `query`, flushing first when needed. */

@@ -9,7 +9,7 @@ import {
   validate,
   ValidateNested,
 } from 'class-validator';
-import { ValidationMetadata } from 'class-validator/cjs/metadata/ValidationMetadata';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { installValidationMetadataCache } from './validation-metadata-cache';
 
 class Base {
@@ -23,8 +23,7 @@ class Holder {
   @IsOptional() @IsString() note?: string;
 }
 
-const child = (name: unknown, quantity: unknown) =>
-  Object.assign(new Child(), { name, quantity });
+const child = (name: unknown, quantity: unknown) => Object.assign(new Child(), { name, quantity });
 const holder = (c: Child) => Object.assign(new Holder(), { child: c });
 
 describe('installValidationMetadataCache', () => {
@@ -61,10 +60,7 @@ describe('installValidationMetadataCache', () => {
     for (let i = 0; i < 3; i++) {
       const errors = await validate(holder(child(5, 0)));
       expect(errors).toHaveLength(1);
-      expect(errors[0].children?.map((e) => e.property).sort()).toEqual([
-        'name',
-        'quantity',
-      ]);
+      expect(errors[0].children?.map((e) => e.property).sort()).toEqual(['name', 'quantity']);
       expect(await validate(holder(child('ok', 2)))).toEqual([]);
     }
     expect(before).toHaveLength(1);
@@ -73,9 +69,9 @@ describe('installValidationMetadataCache', () => {
 
 /** The rules decorators registered for exactly `target` (not its superclasses). */
 function getStorageRules(target: object): ValidationMetadata[] {
-  const global = (
-    globalThis as unknown as { classValidatorMetadataStorage: MetadataStorage }
-  ).classValidatorMetadataStorage;
-  return ((global as unknown as { validationMetadatas: Map<object, ValidationMetadata[]> })
-    .validationMetadatas.get(target) ?? []) as ValidationMetadata[];
+  const global = (globalThis as unknown as { classValidatorMetadataStorage: MetadataStorage })
+    .classValidatorMetadataStorage;
+  return ((
+    global as unknown as { validationMetadatas: Map<object, ValidationMetadata[]> }
+  ).validationMetadatas.get(target) ?? []) as ValidationMetadata[];
 }
