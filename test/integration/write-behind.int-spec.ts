@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { AuditService } from '@app/audit';
 import { BatchableWrite, randomBase62, TransactionRunner, writeBehind } from '@app/core';
 import { EventsService } from '@app/queue';
@@ -156,6 +156,27 @@ describe('write-behind in TransactionRunner (integration)', () => {
         }),
       ).rejects.toThrow(/rolled back/);
       expect(await auditOf(projectId)).toEqual([]);
+    });
+
+    it("answers in TypeORM's shapes and fails with its QueryFailedError", async () => {
+      const seen: unknown[] = [];
+      // The failed statement aborts the transaction, so its commit fails too (as tested above).
+      await expect(
+        tx.run(async (em) => {
+          seen.push(await em.query(`SELECT 1 AS one`));
+          seen.push(
+            await em.query(`UPDATE vouchers SET updated_at = now() WHERE false RETURNING id`),
+          );
+          seen.push(await em.queryRunner!.query(`SELECT 2 AS two`, [], true));
+          seen.push(await em.query(`SELECT 1 FROM no_such_table`).catch((e: unknown) => e));
+        }),
+      ).rejects.toThrow(/rolled back/);
+      const [selected, updated, structured, failure] = seen;
+      expect(selected).toEqual([{ one: 1 }]);
+      expect(updated).toEqual([[], 0]);
+      expect(structured).toMatchObject({ records: [{ two: 2 }], affected: 1 });
+      expect(failure).toBeInstanceOf(QueryFailedError);
+      expect(failure).toMatchObject({ code: '42P01' });
     });
 
     it('sends the isolation level with BEGIN', async () => {

@@ -14,7 +14,11 @@ export interface BatchableWrite {
   readonly single?: boolean;
 }
 
-type RawQuery = (query: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
+export type RawQuery = (
+  query: string,
+  parameters?: unknown[],
+  structured?: boolean,
+) => Promise<unknown>;
 
 const BUFFERS = new WeakMap<QueryRunner, WriteBehindBuffer>();
 const MENTIONS = new WeakMap<BatchableWrite, RegExp[]>();
@@ -182,8 +186,11 @@ export async function writeBehind(
 }
 
 /** Gives `runner` a write-behind buffer: its statements carry (or flush) the queued writes. */
-export function installWriteBehind(runner: QueryRunner): WriteBehindBuffer {
-  const original = runner.query.bind(runner) as RawQuery;
+export function installWriteBehind(
+  runner: QueryRunner,
+  send: RawQuery = runner.query.bind(runner) as RawQuery,
+): WriteBehindBuffer {
+  const original = send;
   const buffer = new WriteBehindBuffer(original);
   BUFFERS.set(runner, buffer);
   runner.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
