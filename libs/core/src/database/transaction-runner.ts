@@ -164,20 +164,15 @@ async function commitPipelined(
   writes: WriteBehindBuffer,
 ): Promise<void> {
   const last = writes.takeStatement();
-  const written = last ? settle(client.query(last.sql, last.params)) : Promise.resolve(undefined);
-  const committed = client.query('COMMIT');
-  const [writeError, commit] = await Promise.all([
-    written,
-    committed.then(
-      (result) => ({ result, error: undefined }),
-      (error: unknown) => ({ result: undefined, error }),
-    ),
+  const [written, committed] = await Promise.allSettled([
+    last ? client.query(last.sql, last.params) : undefined,
+    client.query('COMMIT'),
   ]);
   markTransaction(runner, false);
-  if (writeError) throw writeError;
-  if (commit.error) throw commit.error;
+  if (written.status === 'rejected') throw written.reason;
+  if (committed.status === 'rejected') throw committed.reason;
   // A statement of the work failed and its error was swallowed: Postgres rolled back.
-  if (commit.result?.command === 'ROLLBACK')
+  if (committed.value.command === 'ROLLBACK')
     throw new Error('the transaction was aborted by an earlier error and has been rolled back');
 }
 

@@ -188,9 +188,8 @@ export async function writeBehind(
 /** Gives `runner` a write-behind buffer: its statements carry (or flush) the queued writes. */
 export function installWriteBehind(
   runner: QueryRunner,
-  send: RawQuery = runner.query.bind(runner) as RawQuery,
+  original: RawQuery = runner.query.bind(runner) as RawQuery,
 ): WriteBehindBuffer {
-  const original = send;
   const buffer = new WriteBehindBuffer(original);
   BUFFERS.set(runner, buffer);
   runner.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
